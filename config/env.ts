@@ -1,0 +1,28 @@
+/** @module One zod-validated configuration object, read from the environment. */
+import { z } from 'zod';
+import { parseOrFail } from '../lib/validation.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const ConfigSchema = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('interceptor-tasks'),
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_PORT: port.default(0),
+  INTERCEPTOR_DATA_DIR: z.string().min(1).default('.interceptor'),
+  INTERCEPTOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  APPROVAL_TIMEOUT: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must look like `24h`, `30m` or `500ms`').default('24h'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof ConfigSchema>;
+
+/** Read configuration from an environment map; throws BAD_USER_INPUT naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  return parseOrFail(ConfigSchema, present, 'configuration');
+}
