@@ -12,8 +12,11 @@ export const TRUST_LEVELS = ['trusted', 'internal', 'external', 'untrusted'] as 
 export const TrustLevelSchema = z.enum(TRUST_LEVELS);
 export type TrustLevel = z.infer<typeof TrustLevelSchema>;
 
-/** `user`, `system`, `agent`, `retrieval:<name>` or `tool_output:<tool>` (tool output of step <stepId> is `tool_output:<tool>#<stepId>`). */
-export const SourceSchema = z.string().regex(/^(user|system|agent|retrieval:[\w.\-/]{1,128}|tool_output:[\w.\-/]{1,128}(#[\w.\-]{1,128})?)$/, 'must be `user`, `system`, `agent`, `retrieval:<name>` or `tool_output:<tool>`');
+/**
+ * `user`, `system`, `agent`, `retrieval:<name>` or `tool_output:<tool>` (tool output of step <stepId> is `tool_output:<tool>#<stepId>`).
+ * why `:` is allowed after `tool_output:`: tool names and step ids may contain `:` (e.g. `mcp:github/create_issue`).
+ */
+export const SourceSchema = z.string().regex(/^(user|system|agent|retrieval:[\w.\-/]{1,128}|tool_output:[\w.\-/:]{1,128}(#[\w.\-:]{1,128})?)$/, 'must be `user`, `system`, `agent`, `retrieval:<name>` or `tool_output:<tool>`');
 export type Source = z.infer<typeof SourceSchema>;
 
 export const ProvenanceSchema = z.object({
@@ -72,6 +75,8 @@ export const ToolDefinitionSchema = z.object({
   urlArgs: z.array(z.string()).default([]),
   urlAllowlist: z.array(z.string()).default([]),
   maxStringLength: z.number().int().positive().default(10_000),
+  /** For registered HTTP tools: the endpoint that executes the tool (POST, JSON); must match `urlAllowlist`. */
+  endpoint: z.string().url().max(2048).optional(),
 });
 export type ToolDefinition = z.infer<typeof ToolDefinitionSchema>;
 
