@@ -1,0 +1,74 @@
+/**
+ * @module executeTool: act once per task step. The claim in tool_executions makes a retried
+ * activity return the first outcome instead of acting again; a claim left RUNNING by a dead worker
+ * is taken over only after its lease (or by a later Temporal attempt, which implies the earlier one died).
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { claimExecution, completeExecution } from '../db/queries/tool-executions.js';
+import { getTool } from '../db/queries/tools.js';
+import { digestJson } from '../lib/canonical-json.js';
+import type { GovernedTaskActivities, ToolRunResult } from '../workflows/contract.js';
+import { audit, SYSTEM } from './audit.js';
+import { executionKey, resolvedStep, stepOf } from './assess.js';
+import type { ActivityDeps } from './deps.js';
+
+const NO_USAGE = { costUsd: 0, tokens: 0, wallTimeMs: 0 };
+
+function asRunResult(outcome: { status: string; result: unknown; error: unknown }, usage = NO_USAGE): ToolRunResult {
+  if (outcome.status === 'SUCCEEDED') return { ok: true, result: outcome.result, resultDigest: digestJson(outcome.result ?? null), usage };
+  const error = (outcome.error ?? { code: 'TOOL_FAILED', message: 'the tool failed' }) as { code: string; message: string };
+  return { ok: false, resultDigest: digestJson({ error }), error, usage };
+}
+
+function heartbeatWhile<T>(work: Promise<T>): Promise<T> {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return work; // outside a Temporal activity (unit tests)
+  }
+  const timer = setInterval(() => ctx!.heartbeat(), 2000);
+  return work.finally(() => clearInterval(timer));
+}
+
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
+export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities, 'executeTool'> {
+  return {
+    async executeTool({ taskId, tenant, agentId, stepId, plan }) {
+      const key = executionKey(taskId, stepId);
+      const step = await resolvedStep(deps.db, tenant, taskId, stepOf(plan, stepId));
+      const registered = await getTool(deps.db, tenant, step.tool);
+      if (!registered || registered.status !== 'ACTIVE') return asRunResult({ status: 'FAILED', result: null, error: { code: 'TOOL_UNAVAILABLE', message: `tool \`${step.tool}\` is not registered or disabled` } });
+      const attempt = currentAttempt();
+      const claim = await claimExecution(deps.db, { key, tenant, taskId, stepId, tool: step.tool, now: deps.now(), leaseMs: deps.toolLeaseMs ?? 12_000 });
+      if (!claim.claimed) {
+        if (claim.execution.status !== 'RUNNING') return asRunResult(claim.execution);
+        throw ApplicationFailure.retryable(`step \`${stepId}\` is being executed by another attempt`, 'EXECUTION_IN_PROGRESS');
+      }
+      const started = Date.now();
+      const outcome = await heartbeatWhile(deps.tools.execute(registered.definition, { tenant, taskId, stepId, executionKey: key, args: step.args, db: deps.db }));
+      const wallTimeMs = Date.now() - started;
+      const usage = outcome.ok
+        ? { costUsd: outcome.usage?.costUsd ?? registered.definition.cost.perCallUsd, tokens: outcome.usage?.tokens ?? 0, wallTimeMs }
+        : { ...NO_USAGE, wallTimeMs };
+      const held = { key, tenant, attempt: claim.execution.attempt, now: deps.now() };
+      const done = await completeExecution(deps.db, outcome.ok
+        ? { ...held, status: 'SUCCEEDED', result: outcome.result ?? null }
+        : { ...held, status: 'FAILED', error: outcome.error });
+      const recorded = asRunResult(done ?? { status: outcome.ok ? 'SUCCEEDED' : 'FAILED', result: outcome.ok ? outcome.result : null, error: outcome.ok ? null : outcome.error }, usage);
+      await audit(deps, deps.db, {
+        tenant, taskId, stepId, type: recorded.ok ? 'tool.executed' : 'tool.failed', actor: { kind: 'agent', id: agentId },
+        data: { tool: step.tool, argsDigest: digestJson(step.args), resultDigest: recorded.resultDigest, usage, ...(recorded.error ? { error: recorded.error } : {}), attempt },
+      });
+      return { ...recorded, result: undefined };
+    },
+  };
+}

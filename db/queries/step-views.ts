@@ -1,0 +1,22 @@
+/** @module The workflow's latest view of a step and of a task, as recorded by the recordStep/recordOutcome activities. */
+import type { Queryable } from '../pool.js';
+import { jsonParam } from '../rows.js';
+
+/** Store the step view; the step row is created if assessment never ran (a skipped step). */
+export async function saveStepView(db: Queryable, input: { taskId: string; stepId: string; tool: string; state: string; view: unknown; executed: boolean }): Promise<void> {
+  await db.query(
+    `INSERT INTO steps (task_id, step_id, tool, args, state, view, executed)
+     VALUES ($1::text, $2::text, $3::text, '{}'::jsonb, $4::text, $5::jsonb, $6::boolean)
+     ON CONFLICT (task_id, step_id) DO UPDATE SET state = EXCLUDED.state, view = EXCLUDED.view, executed = EXCLUDED.executed, updated_at = now()`,
+    [input.taskId, input.stepId, input.tool, input.state, jsonParam(input.view), input.executed],
+  );
+}
+
+export async function loadStepViews(db: Queryable, taskId: string): Promise<Map<string, unknown>> {
+  const r = await db.query<{ step_id: string; view: unknown }>(`SELECT step_id, view FROM steps WHERE task_id = $1::text AND view IS NOT NULL`, [taskId]);
+  return new Map(r.rows.map((x) => [x.step_id, x.view]));
+}
+
+export async function saveTaskView(db: Queryable, input: { tenant: string; taskId: string; view: unknown }): Promise<void> {
+  await db.query(`UPDATE tasks SET view = $3::jsonb, updated_at = now() WHERE tenant = $1::text AND id = $2::text`, [input.tenant, input.taskId, jsonParam(input.view)]);
+}

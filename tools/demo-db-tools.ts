@@ -1,0 +1,37 @@
+/**
+ * @module send_email (into the outbox table) and run_sql (read-only, demo schema). Their effects
+ * live in Postgres; the outbox row's id is the execution key, so a retried execution stores one e-mail.
+ */
+import type pg from 'pg';
+import { enqueueEmail } from '../db/queries/outbox-emails.js';
+import { runReadOnlyQuery } from '../db/queries/demo.js';
+import { isInterceptorError } from '../lib/errors.js';
+import { toolError, type ToolExecutor } from './types.js';
+
+export function createSendEmail(): ToolExecutor {
+  return async ({ db, tenant, taskId, stepId, executionKey, args }) => {
+    try {
+      const email = await enqueueEmail(db, {
+        id: executionKey, tenant, taskId, stepId,
+        recipients: [String(args.to ?? '')], subject: String(args.subject ?? ''), body: String(args.body ?? ''),
+      });
+      return { ok: true, result: { messageId: email.id, to: email.recipients, queuedAt: email.createdAt } };
+    } catch (e) {
+      if (isInterceptorError(e)) return toolError(e.code, e.message);
+      throw e;
+    }
+  };
+}
+
+export function createRunSql(pool: pg.Pool): ToolExecutor {
+  return async ({ args }) => {
+    if (Array.isArray(args.params) && args.params.length > 0) return toolError('NOT_SUPPORTED', 'query parameters are not supported by the demo sandbox: inline literal values');
+    try {
+      const r = await runReadOnlyQuery(pool, { sql: String(args.query ?? ''), maxRows: 100 });
+      return { ok: true, result: { rows: r.rows, rowCount: r.rows.length, truncated: r.truncated } };
+    } catch (e) {
+      if (isInterceptorError(e)) return toolError(e.code === 'FORBIDDEN' ? 'QUERY_REFUSED' : 'QUERY_FAILED', e.message);
+      throw e;
+    }
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * @module The contract between the governed-task workflow, its activities and the API: plain JSON
+ * types only (they cross Temporal's data converter and are recorded in history), no runtime code.
+ */
+import type { AgentIdentity, Decision, DecisionReason, ExecutionPlan, PlanFormat, RiskAssessment, StepAssessment } from '../governance/types.js';
+
+export type TaskStatus = 'RUNNING' | 'AWAITING_APPROVAL' | 'COMPLETED' | 'PARTIALLY_BLOCKED' | 'BLOCKED' | 'FAILED' | 'CANCELLED';
+export type TaskOutcome = Exclude<TaskStatus, 'RUNNING' | 'AWAITING_APPROVAL'>;
+export type StepState = 'PENDING' | 'ASSESSING' | 'AWAITING_APPROVAL' | 'EXECUTING' | 'EXECUTED' | 'DENIED' | 'SKIPPED' | 'FAILED' | 'CANCELLED';
+
+export interface Principal {
+  kind: 'agent' | 'user' | 'system';
+  id: string;
+}
+
+/** Input of one governed task. Holds no secret: the agent's credential is verified by the API and referenced by id. */
+export interface GovernedTaskInput {
+  taskId: string;
+  tenant: string;
+  agentId: string;
+  /** The verified claims of the credential the agent presented (never the token itself). */
+  credential: CredentialRef;
+  submittedBy: Principal;
+  goal: string;
+  source: { format: PlanFormat; payload: unknown };
+  approvalTimeoutMs: number;
+  submittedAt: string;
+}
+
+/**
+ * What the API verified about the agent's credential. authenticateAgent re-checks the credential
+ * (revocation, expiry, agent status) and narrows capabilities to what the agent still holds.
+ */
+export interface CredentialRef {
+  /** `jti` */
+  id: string;
+  keyId: string;
+  capabilities: string[];
+  actingFor: string[];
+  expiresAt: string;
+}
+
+export interface ApprovalTicket {
+  approvalId: string;
+  expiresAt: string;
+  binding: string;
+}
+
+/** What the API signals after it has recorded a decision atomically in the database. */
+export interface ApprovalDecisionSignal {
+  approvalId: string;
+  decision: 'APPROVE' | 'DENY';
+  decidedBy: string;
+  reason: string;
+}
+
+export interface CancelSignal {
+  reason: string;
+  requestedBy: string;
+}
+
+export interface ToolRunResult {
+  ok: boolean;
+  /** Digest of the canonical result, recorded for replay without re-running the tool. */
+  resultDigest: string;
+  result?: unknown;
+  error?: { code: string; message: string };
+  usage: { costUsd: number; tokens: number; wallTimeMs: number };
+}
+
+export type BudgetReservation =
+  | { ok: true; reservationKey: string }
+  | { ok: false; reason: DecisionReason };
+
+export interface StepView {
+  stepId: string;
+  tool: string;
+  dependsOn: string[];
+  state: StepState;
+  decision?: Decision;
+  reasons: DecisionReason[];
+  determiningPolicies: string[];
+  risk?: RiskAssessment;
+  approval?: { approvalId: string; status: 'PENDING' | 'APPROVED' | 'DENIED' | 'EXPIRED' | 'CANCELLED'; expiresAt: string; decidedBy?: string };
+  executed: boolean;
+  resultDigest?: string;
+  error?: { code: string; message: string };
+}
+
+/** The `status` query's answer, and the workflow's result. */
+export interface TaskView {
+  taskId: string;
+  tenant: string;
+  agentId: string;
+  status: TaskStatus;
+  outcome?: TaskOutcome;
+  planId?: string;
+  planVersion?: string;
+  steps: StepView[];
+  reasons: DecisionReason[];
+  riskLevel?: RiskAssessment['level'];
+}
+
+/** Activities the workflow calls; implemented in activities/ by createActivities(deps). */
+export interface GovernedTaskActivities {
+  extractPlan(input: { taskId: string; tenant: string; goal: string; source: GovernedTaskInput['source'] }): Promise<
+    { ok: true; plan: ExecutionPlan; planVersion: string } | { ok: false; reason: DecisionReason }
+  >;
+  authenticateAgent(input: { taskId: string; tenant: string; agentId: string; credential: CredentialRef }): Promise<
+    { ok: true; identity: AgentIdentity } | { ok: false; reason: DecisionReason }
+  >;
+  assessStep(input: { taskId: string; tenant: string; plan: ExecutionPlan; stepId: string; identity: AgentIdentity }): Promise<StepAssessment>;
+  requestApproval(input: { taskId: string; tenant: string; stepId: string; tool: string; argsDigest: string; planVersion: string; assessment: StepAssessment; submittedBy: Principal; actingFor: string[]; timeoutMs: number }): Promise<ApprovalTicket>;
+  /** Marks a pending approval expired; returns the decision instead if one was recorded first. */
+  expireApproval(input: { taskId: string; tenant: string; approvalId: string }): Promise<{ status: 'EXPIRED' } | { status: 'DECIDED'; decision: ApprovalDecisionSignal }>;
+  reserveBudget(input: { taskId: string; tenant: string; agentId: string; stepId: string; tool: string }): Promise<BudgetReservation>;
+  executeTool(input: { taskId: string; tenant: string; agentId: string; stepId: string; plan: ExecutionPlan }): Promise<ToolRunResult>;
+  settleBudget(input: { taskId: string; tenant: string; reservationKey: string; usage: ToolRunResult['usage'] | null }): Promise<void>;
+  recordStep(input: { taskId: string; tenant: string; view: StepView }): Promise<void>;
+  recordOutcome(input: { taskId: string; tenant: string; view: TaskView }): Promise<void>;
+}

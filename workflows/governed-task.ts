@@ -1,0 +1,244 @@
+/**
+ * @module The governed path for one agent task. Deterministic and thin: it sequences activities,
+ * waits for approval signals, and holds state for the `status` query. Every decision, clock read and
+ * I/O lives in activities (activities/), which record audit events.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { DecisionReason, ExecutionPlan, PlanStep, StepAssessment } from '../governance/types.js';
+import type { ApprovalDecisionSignal, GovernedTaskActivities, GovernedTaskInput, StepView, TaskOutcome, TaskView } from './contract.js';
+import { approvalDecisionSignal, cancelSignal, statusQuery } from './messages.js';
+import { riskLevelOf, taskOutcome } from './outcome.js';
+
+const act = proxyActivities<GovernedTaskActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 },
+});
+// why: a tool acts on the world; its activity is idempotent per task step, but a stuck tool must
+// not be retried forever, and a business failure comes back as a value, not as a retry.
+const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
+  startToCloseTimeout: '2m',
+  // why: a worker that dies mid-tool is noticed within seconds, not after the full start-to-close.
+  heartbeatTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+});
+
+export async function governedTask(input: GovernedTaskInput): Promise<TaskView> {
+  const view: TaskView = { taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, status: 'RUNNING', steps: [], reasons: [] };
+  const decisions = new Map<string, ApprovalDecisionSignal>();
+  let cancelRequested: string | undefined;
+
+  setHandler(statusQuery, () => view);
+  setHandler(approvalDecisionSignal, (d) => {
+    if (!decisions.has(d.approvalId)) decisions.set(d.approvalId, d);
+  });
+  setHandler(cancelSignal, (c) => {
+    cancelRequested ??= c.reason || 'cancelled';
+  });
+
+  const finish = async (outcome: TaskOutcome, reasons: DecisionReason[] = []): Promise<TaskView> => {
+    view.status = outcome;
+    view.outcome = outcome;
+    view.reasons.push(...reasons);
+    view.riskLevel = riskLevelOf(view.steps);
+    upsertSearchAttributes({ Outcome: [outcome], RiskLevel: [view.riskLevel ?? 'low'] });
+    // why: the outcome must be recorded even when the workflow itself was cancelled.
+    await CancellationScope.nonCancellable(() => act.recordOutcome({ taskId: input.taskId, tenant: input.tenant, view }));
+    return view;
+  };
+
+  try {
+    const extracted = await act.extractPlan({ taskId: input.taskId, tenant: input.tenant, goal: input.goal, source: input.source });
+    if (!extracted.ok) return await finish('BLOCKED', [extracted.reason]);
+    const { plan, planVersion } = extracted;
+    view.planId = plan.planId;
+    view.planVersion = planVersion;
+    view.steps = plan.steps.map(initialStepView);
+
+    const auth = await act.authenticateAgent({ taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, credential: input.credential });
+    if (!auth.ok) {
+      for (const s of view.steps) markSkipped(s, auth.reason);
+      return await finish('BLOCKED', [auth.reason]);
+    }
+
+    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, decisions, () => cancelRequested);
+    await runner.runAll();
+    if (cancelRequested !== undefined) return await finish('CANCELLED', [{ code: 'CANCELLED', message: cancelRequested }]);
+    return await finish(taskOutcome(view.steps));
+  } catch (err) {
+    if (isCancellation(err)) {
+      for (const s of view.steps) if (!isTerminal(s)) s.state = 'CANCELLED';
+      return await finish('CANCELLED', [{ code: 'CANCELLED', message: 'the workflow was cancelled' }]);
+    }
+    throw err;
+  }
+}
+
+/** Runs the steps of a plan as a DAG: each step starts when its dependencies have settled. */
+class StepRunner {
+  private readonly settled = new Map<string, Promise<StepView>>();
+
+  constructor(
+    private readonly input: GovernedTaskInput,
+    private readonly plan: ExecutionPlan,
+    private readonly planVersion: string,
+    private readonly identity: Parameters<GovernedTaskActivities['assessStep']>[0]['identity'],
+    private readonly view: TaskView,
+    private readonly decisions: Map<string, ApprovalDecisionSignal>,
+    private readonly cancelled: () => string | undefined,
+  ) {}
+
+  async runAll(): Promise<void> {
+    for (const step of this.plan.steps) this.settle(step);
+    // why: allSettled, so that a cancellation in one lane never leaves another lane's rejection unhandled.
+    const results = await Promise.allSettled([...this.settled.values()]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private settle(step: PlanStep): Promise<StepView> {
+    const existing = this.settled.get(step.stepId);
+    if (existing) return existing;
+    const deps = step.dependsOn.map((id) => this.settle(this.plan.steps.find((s) => s.stepId === id)!));
+    const p = Promise.all(deps).then((done) => this.runStep(step, done));
+    this.settled.set(step.stepId, p);
+    return p;
+  }
+
+  private async runStep(step: PlanStep, deps: StepView[]): Promise<StepView> {
+    const v = this.view.steps.find((s) => s.stepId === step.stepId)!;
+    const blocked = deps.find((d) => d.state !== 'EXECUTED');
+    if (blocked) {
+      markSkipped(v, { code: 'DEPENDENCY_NOT_EXECUTED', message: `depends on step \`${blocked.stepId}\`, which was not executed (${blocked.state.toLowerCase()})` });
+      return this.record(v);
+    }
+    if (this.cancelled() !== undefined) return this.cancelStep(v);
+
+    v.state = 'ASSESSING';
+    const assessment = await act.assessStep({ taskId: this.input.taskId, tenant: this.input.tenant, plan: this.plan, stepId: step.stepId, identity: this.identity });
+    applyAssessment(v, assessment);
+    if (assessment.decision === 'DENY') {
+      v.state = 'DENIED';
+      return this.record(v);
+    }
+    if (assessment.decision === 'REQUIRE_APPROVAL' && !(await this.awaitApproval(v, assessment))) return this.record(v);
+    if (this.cancelled() !== undefined) return this.cancelStep(v);
+    return this.execute(v);
+  }
+
+  /** Opens a bound approval and waits for a decision, a cancellation or the expiry. True when approved. */
+  private async awaitApproval(v: StepView, assessment: StepAssessment): Promise<boolean> {
+    v.state = 'AWAITING_APPROVAL';
+    this.refreshStatus();
+    await this.record(v);
+    const ticket = await act.requestApproval({
+      taskId: this.input.taskId, tenant: this.input.tenant, stepId: v.stepId, tool: v.tool, argsDigest: assessment.argsDigest,
+      planVersion: this.planVersion, assessment, submittedBy: this.input.submittedBy, actingFor: this.identity.actingFor,
+      timeoutMs: this.input.approvalTimeoutMs,
+    });
+    v.approval = { approvalId: ticket.approvalId, status: 'PENDING', expiresAt: ticket.expiresAt };
+    const arrived = await condition(() => this.decisions.has(ticket.approvalId) || this.cancelled() !== undefined, this.input.approvalTimeoutMs);
+    let decision = this.decisions.get(ticket.approvalId);
+    if (!decision && !arrived) {
+      const expired = await act.expireApproval({ taskId: this.input.taskId, tenant: this.input.tenant, approvalId: ticket.approvalId });
+      if (expired.status === 'DECIDED') decision = expired.decision;
+    }
+    this.refreshStatus(v);
+    if (!decision) {
+      const cancelled = this.cancelled() !== undefined && arrived;
+      v.approval.status = cancelled ? 'CANCELLED' : 'EXPIRED';
+      v.state = cancelled ? 'CANCELLED' : 'DENIED';
+      v.decision = 'DENY';
+      v.reasons.push(cancelled
+        ? { code: 'CANCELLED', message: 'the task was cancelled while the step awaited approval' }
+        : { code: 'APPROVAL_EXPIRED', message: `no decision before the approval expired at ${ticket.expiresAt}` });
+      return false;
+    }
+    v.approval.status = decision.decision === 'APPROVE' ? 'APPROVED' : 'DENIED';
+    v.approval.decidedBy = decision.decidedBy;
+    if (decision.decision === 'DENY') {
+      v.state = 'DENIED';
+      v.decision = 'DENY';
+      v.reasons.push({ code: 'APPROVAL_DENIED', message: `denied by \`${decision.decidedBy}\`: ${decision.reason}` });
+      return false;
+    }
+    v.reasons.push({ code: 'APPROVED', message: `approved by \`${decision.decidedBy}\`${decision.reason ? `: ${decision.reason}` : ''}` });
+    return true;
+  }
+
+  private async execute(v: StepView): Promise<StepView> {
+    const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
+    const reservation = await act.reserveBudget({ ...base, tool: v.tool });
+    if (!reservation.ok) {
+      v.state = 'DENIED';
+      v.decision = 'DENY';
+      v.reasons.push(reservation.reason);
+      return this.record(v);
+    }
+    v.state = 'EXECUTING';
+    // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
+    const run = await CancellationScope.nonCancellable(async () => {
+      try {
+        const r = await tools.executeTool({ ...base, plan: this.plan });
+        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey: reservation.reservationKey, usage: r.ok ? r.usage : null });
+        return r;
+      } catch (err) {
+        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey: reservation.reservationKey, usage: null });
+        throw err;
+      }
+    }).catch((err: unknown) => ({ ok: false as const, resultDigest: '', error: { code: 'TOOL_UNAVAILABLE', message: errorMessage(err) }, usage: { costUsd: 0, tokens: 0, wallTimeMs: 0 } }));
+    v.executed = run.ok;
+    v.resultDigest = run.resultDigest || undefined;
+    v.state = run.ok ? 'EXECUTED' : 'FAILED';
+    if (run.error) v.error = run.error;
+    return this.record(v);
+  }
+
+  private cancelStep(v: StepView): Promise<StepView> {
+    v.state = 'CANCELLED';
+    v.reasons.push({ code: 'CANCELLED', message: `the task was cancelled: ${this.cancelled()}` });
+    return this.record(v);
+  }
+
+  private async record(v: StepView): Promise<StepView> {
+    await CancellationScope.nonCancellable(() => act.recordStep({ taskId: this.input.taskId, tenant: this.input.tenant, view: v }));
+    return v;
+  }
+
+  private refreshStatus(_changed?: StepView): void {
+    const waiting = this.view.steps.some((s) => s.state === 'AWAITING_APPROVAL');
+    this.view.status = waiting ? 'AWAITING_APPROVAL' : 'RUNNING';
+  }
+}
+
+function initialStepView(step: PlanStep): StepView {
+  return { stepId: step.stepId, tool: step.tool, dependsOn: step.dependsOn, state: 'PENDING', reasons: [], determiningPolicies: [], executed: false };
+}
+
+function applyAssessment(v: StepView, a: StepAssessment): void {
+  v.decision = a.decision;
+  v.reasons = [...a.reasons];
+  v.determiningPolicies = a.determiningPolicies;
+  v.risk = a.risk;
+}
+
+function markSkipped(v: StepView, reason: DecisionReason): void {
+  v.state = 'SKIPPED';
+  v.reasons.push(reason);
+}
+
+function isTerminal(v: StepView): boolean {
+  return ['EXECUTED', 'DENIED', 'SKIPPED', 'FAILED', 'CANCELLED'].includes(v.state);
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof ApplicationFailure || err instanceof Error) return err.message;
+  return String(err);
+}
