@@ -1,0 +1,117 @@
+/**
+ * @module Embedded Postgres: PGlite (Postgres compiled to WASM) served over the Postgres wire
+ * protocol by pglite-socket, so the application talks to it through `pg` exactly as it talks to a
+ * real server.
+ *
+ * PGlite is a single session. pglite-socket can multiplex several sockets onto it, but only at
+ * message granularity: two clients' extended-protocol messages (Parse/Bind/Execute) can interleave
+ * (electric-sql/pglite#1046), and session state (prepared statements, SET, advisory locks) is shared.
+ * So exactly ONE pool, with `max: 1` (`EMBEDDED_POOL_OPTIONS`), may use the URL: open it through
+ * `openDatabase` and share its pool. Concurrency is serialised, which keeps every invariant
+ * (budgets, audit chains) trivially correct.
+ *
+ * why the server still allows a few sockets: `pool.query` destroys its client after any SQL error
+ * and connects anew at once, before the server has noticed the old socket close. With a limit of one
+ * the replacement is refused ("Connection terminated unexpectedly"). The dying socket only sends
+ * Terminate, so the spare slots never carry a second live session.
+ */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { InterceptorError } from '../lib/errors.js';
+import type { PoolOptions } from './pool.js';
+
+/** Pool settings that fit the embedded server: one connection, never closed for idleness, nested use refused. */
+export const EMBEDDED_POOL_OPTIONS: PoolOptions = Object.freeze({ max: 1, idleTimeoutMillis: 0, guardNestedUse: true });
+
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  /** Stop serving and close the database (flushes it to the data directory). */
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Directory holding the database files; omitted means in memory (lost on close). */
+  dataDir?: string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+}
+
+const LOCK_FILE = 'interceptor.lock';
+/** One live session plus room for sockets still closing (see the module comment). */
+const SOCKET_SLOTS = 4;
+
+/** Lock files this process holds (a lock naming our own pid but absent here is stale: pid reuse). */
+const heldHere = new Set<string>();
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Take the data directory for this process. why: PGlite has no locking of its own, and two
+ * processes writing one data directory corrupt it. A lock left by a dead process is taken over.
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const path = join(dir, LOCK_FILE);
+  for (let tries = 0; tries < 2; tries++) {
+    try {
+      const handle = await open(path, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      heldHere.add(path);
+      return async () => {
+        heldHere.delete(path);
+        await rm(path, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
+      const inUse = owner === process.pid ? heldHere.has(path) : Number.isInteger(owner) && isAlive(owner);
+      if (inUse) {
+        throw new InterceptorError('CONFLICT', `data directory \`${dir}\` is in use by process \`${owner}\``);
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new InterceptorError('CONFLICT', `could not lock data directory \`${dir}\``);
+}
+
+/** Start PGlite on `dataDir` and serve it on 127.0.0.1; resolves once `pg` can connect. */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
+  let unlock: () => Promise<void> = async () => undefined;
+  let dbDir = 'memory://';
+  if (opts.dataDir !== undefined) {
+    await mkdir(opts.dataDir, { recursive: true });
+    unlock = await lockDataDir(opts.dataDir);
+    dbDir = join(opts.dataDir, 'pgdata');
+  }
+  let db: PGlite | undefined;
+  try {
+    db = await PGlite.create(dbDir);
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: SOCKET_SLOTS });
+    await server.start();
+    const port = Number(server.getServerConn().split(':').pop());
+    const opened = db;
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      port,
+      async close() {
+        await server.stop();
+        await opened.close();
+        await unlock();
+      },
+    };
+  } catch (e) {
+    await db?.close().catch(() => undefined);
+    await unlock();
+    throw e;
+  }
+}

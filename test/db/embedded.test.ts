@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/database.js';
+import { startEmbeddedPostgres } from '../../db/embedded.js';
+import { atomically, withTransaction } from '../../db/pool.js';
+import { listTenants, upsertTenant } from '../../db/queries/tenants.js';
+import { backends, openTestDatabase, type TestDatabase } from './helpers.js';
+
+describe('embedded PGlite through openDatabase', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'interceptor-db-'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('persists data across a close and reopen of the data directory', async () => {
+    const first = await openDatabase({ INTERCEPTOR_DATA_DIR: dir });
+    expect(first.kind).toBe('pglite');
+    expect(first.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    await upsertTenant(first.pool, { id: 'acme', name: 'Acme' });
+    await first.close();
+    const second = await openDatabase({ INTERCEPTOR_DATA_DIR: dir });
+    try {
+      expect(await listTenants(second.pool)).toMatchObject([{ id: 'acme', name: 'Acme' }]);
+      const applied = await second.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(applied.rows[0].n).toBeGreaterThanOrEqual(4);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second server on a data directory that is in use', async () => {
+    // why: reuses the directory the previous test initialised; a fresh one costs an initdb.
+    const locked = join(dir, 'pglite');
+    const running = await startEmbeddedPostgres({ dataDir: locked });
+    try {
+      await expect(startEmbeddedPostgres({ dataDir: locked })).rejects.toMatchObject({ code: 'CONFLICT' });
+    } finally {
+      await running.close();
+    }
+    const again = await startEmbeddedPostgres({ dataDir: locked });
+    await again.close();
+  });
+
+  it('names the bad setting when the configuration is invalid', async () => {
+    await expect(openDatabase({ DATABASE_URL: 'not a url', INTERCEPTOR_DATA_DIR: dir })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'DATABASE_URL' }] });
+  });
+});
+
+describe.each(backends())('pool and transactions on %s', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    await db.pool.query('CREATE TABLE IF NOT EXISTS t_probe (id integer PRIMARY KEY, note text)');
+  });
+  afterAll(async () => db.close());
+
+  it('keeps serving after SQL errors (pool.query discards the failed connection)', async () => {
+    for (let i = 0; i < 5; i++) {
+      await expect(db.pool.query('SELECT 1 / $1::integer', [0])).rejects.toMatchObject({ code: '22012' });
+      await expect(db.pool.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+      expect((await db.pool.query('SELECT $1::integer + 1 AS n', [i])).rows[0].n).toBe(i + 1);
+    }
+  });
+
+  it('commits on success and rolls back on failure', async () => {
+    await withTransaction(db.pool, async (c) => c.query("INSERT INTO t_probe VALUES (1, 'kept')"));
+    await expect(withTransaction(db.pool, async (c) => {
+      await c.query("INSERT INTO t_probe VALUES (2, 'discarded')");
+      await c.query("INSERT INTO t_probe VALUES (1, 'duplicate')");
+    })).rejects.toMatchObject({ code: '23505' });
+    expect((await db.pool.query('SELECT id FROM t_probe ORDER BY id')).rows).toEqual([{ id: 1 }]);
+  });
+
+  it('retries a serialization failure and gives up after the last attempt', async () => {
+    let calls = 0;
+    const result = await withTransaction(db.pool, async (c) => {
+      calls++;
+      await c.query('SELECT 1');
+      if (calls < 3) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+      return 'done';
+    });
+    expect([result, calls]).toEqual(['done', 3]);
+    calls = 0;
+    await expect(withTransaction(db.pool, async () => {
+      calls++;
+      throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    }, { attempts: 2 })).rejects.toMatchObject({ code: '40P01' });
+    expect(calls).toBe(2);
+  });
+
+  it('refuses pool use inside the pool\'s own transaction on PGlite instead of hanging', async () => {
+    const attempt = withTransaction(db.pool, async () => db.pool.query('SELECT 1'));
+    if (kind === 'pglite') await expect(attempt).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('transaction client') });
+    else await expect(attempt).resolves.toBeDefined();
+    expect((await db.pool.query('SELECT 2 AS n')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('nests atomically() as a savepoint inside the caller\'s transaction', async () => {
+    await withTransaction(db.pool, async (c) => {
+      await c.query("INSERT INTO t_probe VALUES (10, 'outer')");
+      await expect(atomically(c, async (inner) => {
+        await inner.query("INSERT INTO t_probe VALUES (11, 'inner')");
+        throw new Error('inner failed');
+      })).rejects.toThrow('inner failed');
+    });
+    expect((await db.pool.query('SELECT id FROM t_probe WHERE id >= 10')).rows).toEqual([{ id: 10 }]);
+  });
+});
