@@ -3,7 +3,7 @@
  * same text is the same version; exactly one version per tenant is active, switched atomically.
  */
 import { z } from 'zod';
-import { sha256Hex } from '../../lib/canonical-json.js';
+import { policySetVersion } from '../../governance/policy/compile.js';
 import { parseOrFail } from '../../lib/validation.js';
 import { atomically, type Queryable } from '../pool.js';
 import { iso, isoOrNull } from '../rows.js';
@@ -19,10 +19,8 @@ export interface PolicySet {
   activatedAt: string | null;
 }
 
-/** The version id of a Cedar text. */
-export function policySetVersion(cedar: string): string {
-  return sha256Hex(cedar);
-}
+// why one function: the version a decision records must name the row the policy text is stored in.
+export { policySetVersion };
 
 interface PolicySetRow {
   tenant: string;
