@@ -1,5 +1,6 @@
 /** @module assessStep: resolve the step's arguments, then let the pure governance core decide. */
 import { assessStep as decide } from '../governance/assess/index.js';
+import { digestJson } from '../lib/canonical-json.js';
 import { getTool } from '../db/queries/tools.js';
 import { upsertStep } from '../db/queries/steps.js';
 import { getExecution } from '../db/queries/tool-executions.js';
@@ -48,7 +49,8 @@ export function assessActivity(deps: ActivityDeps, policies: PolicyCache): Pick<
         budgetSnapshot(deps.db, { tenant, agentId: identity.agentId, taskId }, now),
       ]);
       const usable = tool && tool.status === 'ACTIVE' ? tool.definition : undefined;
-      const assessment = decide({ plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, budget, now }, { policy });
+      const decided = decide({ plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, budget, now }, { policy });
+      const assessment = { ...decided, inputs: { ...(usable ? { toolDigest: digestJson(usable) } : {}), budget, args: step.args } };
       await withTransaction(deps.db, async (tx) => {
         await upsertStep(tx, { taskId, stepId, tool: step.tool, args: step.args, decision: assessment.decision, reasons: assessment.reasons, risk: assessment.risk });
         await audit(deps, tx, {

@@ -142,4 +142,12 @@ export interface StepAssessment {
   taintSources: string[];
   argsDigest: string;
   evaluatedAt: string;
+  /** Inputs recorded so that a what-if replay can re-decide exactly this step under another policy. */
+  inputs?: {
+    /** digestJson of the tool definition used (absent for an unknown tool). */
+    toolDigest?: string;
+    budget?: { fractionUsed: number; exhausted: boolean };
+    /** The step's arguments after step-output references were resolved. */
+    args: Record<string, unknown>;
+  };
 }
