@@ -49,8 +49,11 @@ export function assessActivity(deps: ActivityDeps, policies: PolicyCache): Pick<
         budgetSnapshot(deps.db, { tenant, agentId: identity.agentId, taskId }, now),
       ]);
       const usable = tool && tool.status === 'ACTIVE' ? tool.definition : undefined;
-      const decided = decide({ plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, budget, now }, { policy });
-      const assessment = { ...decided, inputs: { ...(usable ? { toolDigest: digestJson(usable) } : {}), budget, args: step.args } };
+      const { exhaustedReason, ...budgetFacts } = budget;
+      const decided = decide({ plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, budget: budgetFacts, now }, { policy });
+      // why: the policy says "the budget is exhausted"; the person reading the denial needs to know which one.
+      const reasons = decided.decision === 'DENY' && exhaustedReason ? [exhaustedReason, ...decided.reasons] : decided.reasons;
+      const assessment = { ...decided, reasons, inputs: { ...(usable ? { toolDigest: digestJson(usable) } : {}), budget: budgetFacts, args: step.args } };
       await withTransaction(deps.db, async (tx) => {
         await upsertStep(tx, { taskId, stepId, tool: step.tool, args: step.args, decision: assessment.decision, reasons: assessment.reasons, risk: assessment.risk });
         await audit(deps, tx, {
