@@ -1,0 +1,27 @@
+/** @module Build every service from one set of dependencies. */
+import { createAgentService } from './agents.js';
+import { createApiKeyService } from './api-keys.js';
+import { createApprovalService } from './approvals.js';
+import { createAuditService } from './audit.js';
+import { createBudgetService } from './budgets.js';
+import type { ServiceDeps } from './deps.js';
+import { createEventService } from './events.js';
+import { createPolicyService } from './policies.js';
+import { createTaskService } from './tasks.js';
+import { createToolService } from './tools.js';
+import type { Services } from './types.js';
+
+export function createServices(deps: ServiceDeps): Services {
+  const tasks = createTaskService(deps);
+  return {
+    tasks,
+    approvals: createApprovalService(deps),
+    agents: createAgentService(deps),
+    apiKeys: createApiKeyService(deps),
+    tools: createToolService(deps),
+    policies: createPolicyService(deps),
+    budgets: createBudgetService(deps),
+    audit: createAuditService(deps),
+    events: createEventService(deps, tasks),
+  };
+}

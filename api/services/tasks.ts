@@ -1,0 +1,163 @@
+/**
+ * @module Tasks: submit (validate at the edge, record, start the governed workflow, wait briefly for
+ * first decisions), read (rows merged with the live workflow view), list (keyset pages) and cancel.
+ */
+import { randomUUID } from 'node:crypto';
+import { extractPlan } from '../../governance/plan/index.js';
+import type { ExecutionPlan } from '../../governance/types.js';
+import { sha256Hex } from '../../lib/canonical-json.js';
+import { InterceptorError, isInterceptorError } from '../../lib/errors.js';
+import type { CredentialRef, GovernedTaskInput, TaskView } from '../../workflows/contract.js';
+import { canReadTask, hasRole, notFound, readTenant, requireRole, requireViewer, type Viewer } from '../access.js';
+import type { SubmitTaskInput } from '../inputs.js';
+import type { TaskModel } from '../schema/models.js';
+import { recordAudit, type ServiceDeps } from './deps.js';
+import type { TaskRow } from './store.js';
+import { firstDecisionsKnown, toTaskModel } from './task-view.js';
+import type { TaskService } from './types.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The source handed to the workflow: exactly what the agent sent, with the format it declared. */
+function sourceOf(input: SubmitTaskInput): GovernedTaskInput['source'] {
+  if (input.plan !== undefined && input.plan !== null) return { format: input.format ?? 'native', payload: input.plan };
+  return { format: input.format ?? 'text', payload: input.rawAgentOutput };
+}
+
+/** Task ids are random, or derived from an idempotency key scoped to the agent (never guessable across agents). */
+function taskIdFor(v: Viewer, key: string | null | undefined): string {
+  if (!key) return `task_${randomUUID()}`;
+  return `task_${sha256Hex(`${v.tenant}\u0000${v.agentId}\u0000${key}`).slice(0, 32)}`;
+}
+
+/** Pre-validate the plan; issue paths are rebased onto the argument that carried it (`input.plan.steps[1].tool`). */
+function extractOrExplain(input: SubmitTaskInput): ExecutionPlan {
+  try {
+    return extractPlan({ ...sourceOf(input), goal: input.goal });
+  } catch (e) {
+    if (!isInterceptorError(e) || e.code !== 'BAD_USER_INPUT') throw e;
+    const base = input.plan !== undefined && input.plan !== null ? 'input.plan' : 'input.rawAgentOutput';
+    const rebase = (path: string) => (path === '(root)' ? base : /^[\d]+:[\d]+$/.test(path) ? `${base}@${path}` : path.startsWith('[') ? `${base}${path}` : `${base}.${path}`);
+    throw new InterceptorError('BAD_USER_INPUT', e.message, { issues: e.issues.map((i) => ({ path: rebase(i.path), message: i.message })), details: e.details });
+  }
+}
+
+function credentialRef(v: Viewer): CredentialRef {
+  const a = v.agent!;
+  return { id: a.credentialId, keyId: a.keyId, capabilities: a.capabilities, actingFor: a.actingFor, expiresAt: a.expiresAt };
+}
+
+export function createTaskService(deps: ServiceDeps): TaskService {
+  const { store, workflows } = deps;
+
+  async function liveView(taskId: string, timeoutMs: number): Promise<TaskView | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((r) => {
+      timer = setTimeout(() => r(null), timeoutMs);
+    });
+    try {
+      // why: a query needs a worker; without one it must not hold a request open.
+      return await Promise.race([workflows.status(taskId).catch(() => null), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** `live`: ask the workflow for its current view (one task at a time; listings read rows only). */
+  async function load(tenant: string, taskId: string, row?: TaskRow | null, live = true): Promise<TaskModel | null> {
+    const r = row ?? (await store.getTask(store.pool, tenant, taskId));
+    if (!r) return null;
+    const steps = await store.listSteps(store.pool, taskId);
+    const approvals = await store.listApprovalsForTask(store.pool, r.tenant, taskId);
+    const view = r.status === 'DONE' || !live ? null : await liveView(taskId, 1000);
+    return toTaskModel(r, steps, approvals, view);
+  }
+
+  async function waitForFirstDecisions(tenant: string, taskId: string): Promise<void> {
+    const deadline = Date.now() + deps.config.submitWaitMs;
+    while (Date.now() < deadline) {
+      const row = await store.getTask(store.pool, tenant, taskId);
+      if (row?.status === 'DONE') return;
+      const live = await liveView(taskId, Math.max(1, deadline - Date.now()));
+      if (live && firstDecisionsKnown(live)) return;
+      await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  async function record(v: Viewer, taskId: string, input: SubmitTaskInput, plan: ExecutionPlan): Promise<{ row: TaskRow; created: boolean }> {
+    return store.transaction(async (db) => {
+      const r = await store.insertTask(db, { id: taskId, tenant: v.tenant!, agentId: v.agentId!, submittedBy: v.id, goal: input.goal, plan });
+      if (r.created) {
+        await recordAudit(deps, db, {
+          tenant: v.tenant!, taskId, type: 'task.submitted', viewer: v,
+          data: { goal: input.goal, format: sourceOf(input).format, planId: plan.planId, steps: plan.steps.length, credentialId: v.credentialId },
+        });
+      }
+      return r;
+    });
+  }
+
+  async function start(v: Viewer, row: TaskRow, input: SubmitTaskInput): Promise<void> {
+    const now = deps.now();
+    try {
+      await workflows.start({
+        taskId: row.id, tenant: row.tenant, agentId: row.agentId, credential: credentialRef(v),
+        submittedBy: { kind: 'agent', id: v.id }, goal: input.goal, source: sourceOf(input),
+        approvalTimeoutMs: deps.config.approvalTimeoutMs, submittedAt: now.toISOString(),
+      });
+    } catch (e) {
+      deps.logger.error({ err: e, taskId: row.id }, 'could not start the governed task workflow');
+      await store.failTask(store.pool, row.tenant, row.id, { code: 'ENGINE_UNAVAILABLE', message: 'the workflow engine did not accept the task' });
+      throw e;
+    }
+  }
+
+  return {
+    async submit(viewer, input) {
+      const v = requireRole(viewer, 'agent');
+      if (!v.agentId || !v.agent || !v.tenant) throw new InterceptorError('FORBIDDEN', 'only agents with a credential may submit tasks');
+      // why: validating here gives the agent every issue at once, with paths, before anything is recorded.
+      const plan = extractOrExplain(input);
+      const taskId = taskIdFor(v, input.idempotencyKey);
+      const { row, created } = await record(v, taskId, input, plan);
+      if (created) await start(v, row, input);
+      if (created) await waitForFirstDecisions(row.tenant, taskId);
+      return (await load(row.tenant, taskId))!;
+    },
+
+    async get(viewer, id) {
+      const v = requireViewer(viewer);
+      const row = await store.getTask(store.pool, v.tenant, id);
+      if (!row || !canReadTask(v, row)) return null;
+      return load(row.tenant, id, row);
+    },
+
+    async list(viewer, filter, page) {
+      const v = requireRole(viewer, 'agent', 'investigator', 'admin');
+      const tenant = readTenant(v, filter.tenant);
+      // INVARIANT: an agent's listing is always narrowed to its own tasks, whatever the filter says.
+      const agentOnly = !v.platformAdmin && !hasRole(v, 'investigator') && !hasRole(v, 'admin');
+      if (agentOnly && filter.agentId && filter.agentId !== v.agentId) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+      const res = await store.listTasks(store.pool, {
+        tenant, agentId: agentOnly ? v.agentId : filter.agentId ?? undefined, status: filter.status ?? undefined,
+        riskLevel: filter.riskLevel ?? undefined, tool: filter.tool ?? undefined, from: filter.from ?? undefined, to: filter.to ?? undefined,
+      }, page);
+      const edges = await Promise.all(res.rows.map(async ({ cursor, row }) => ({ cursor, node: (await load(row.tenant, row.id, row, false))! })));
+      return { edges, pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: res.totalCount ?? edges.length };
+    },
+
+    async cancel(viewer, id, reason) {
+      const v = requireViewer(viewer);
+      const row = await store.getTask(store.pool, v.tenant, id);
+      if (!row || !canReadTask(v, row)) throw notFound('task', id);
+      const own = hasRole(v, 'agent') && v.agentId === row.agentId;
+      if (!own && !v.platformAdmin && !hasRole(v, 'admin')) throw new InterceptorError('FORBIDDEN', 'only the submitting agent or an admin may cancel a task');
+      if (row.status === 'DONE') throw new InterceptorError('CONFLICT', `task \`${id}\` has already finished`, { details: { currentStatus: row.outcome } });
+      await workflows.cancel(id, { reason: reason?.trim() || 'cancelled', requestedBy: v.id });
+      deps.feed.poke(`task:${id}`);
+      return (await load(row.tenant, id))!;
+    },
+
+    loadUnchecked: (tenant, id) => load(tenant, id),
+  };
+}

@@ -1,0 +1,59 @@
+/** @module Steps and approvals of tasks, through db/queries, in the shapes the API's store speaks. */
+import { decideApproval, getApproval, listApprovals, type Approval } from '../../db/queries/approvals.js';
+import { loadStepViews } from '../../db/queries/step-views.js';
+import { listSteps } from '../../db/queries/steps.js';
+import { getTask } from '../../db/queries/tasks.js';
+import { listTenants } from '../../db/queries/tenants.js';
+import type { Queryable } from '../../db/pool.js';
+import type { ApprovalRow, StepRow, TaskRow } from '../services/store.js';
+
+export async function listStepsOf(db: Queryable, taskId: string): Promise<StepRow[]> {
+  const views = await loadStepViews(db, taskId);
+  return (await listSteps(db, taskId)).map((s) => ({
+    taskId: s.taskId, stepId: s.stepId, tool: s.tool, args: s.args, decision: s.decision, reasons: s.reasons, risk: s.risk,
+    approvalId: s.approvalId, executed: s.executed, result: s.result,
+    error: s.error ? { code: s.error.code ?? 'ERROR', message: s.error.message } : null, view: views.get(s.stepId) ?? null, updatedAt: s.updatedAt,
+  }));
+}
+
+/**
+ * The task row with the view recorded by recordOutcome.
+ * why the extra read: db/queries/tasks.ts does not return the `view` column (added by 000010); it can
+ * move into getTask there.
+ */
+export async function getTaskWithView(db: Queryable, tenant: string, id: string): Promise<TaskRow | null> {
+  const task = await getTask(db, tenant, id);
+  if (!task) return null;
+  const r = await db.query<{ view: unknown }>('SELECT view FROM tasks WHERE tenant = $1::text AND id = $2::text', [tenant, id]);
+  return { ...task, view: r.rows[0]?.view ?? null };
+}
+
+function approvalRow(a: Approval): ApprovalRow {
+  return { ...a };
+}
+
+export async function getApprovalRow(db: Queryable, tenant: string, id: string): Promise<ApprovalRow | null> {
+  const a = await getApproval(db, tenant, id);
+  return a ? approvalRow(a) : null;
+}
+
+export async function listApprovalsForTask(db: Queryable, tenant: string, taskId: string): Promise<ApprovalRow[]> {
+  return (await listApprovals(db, tenant, { taskId })).map(approvalRow);
+}
+
+/** Pending, unexpired approvals, oldest first, of one tenant or (null) of every tenant. */
+export async function listPendingApprovals(db: Queryable, tenant: string | null, limit: number, now: Date): Promise<ApprovalRow[]> {
+  const tenants = tenant === null ? (await listTenants(db)).map((t) => t.id) : [tenant];
+  const all: ApprovalRow[] = [];
+  for (const t of tenants) all.push(...(await listApprovals(db, t, { status: 'PENDING' })).map(approvalRow));
+  return all
+    .filter((a) => Date.parse(a.expiresAt) > now.getTime())
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.approvalId.localeCompare(b.approvalId))
+    .slice(0, limit);
+}
+
+/** The atomic decide of db/queries; null when another decision (or the deadline) won. */
+export async function decideApprovalRow(db: Queryable, d: { tenant: string; approvalId: string; status: 'APPROVED' | 'DENIED'; decidedBy: string; reason: string; decidedAt: Date }): Promise<ApprovalRow | null> {
+  const r = await decideApproval(db, { tenant: d.tenant, approvalId: d.approvalId, verdict: d.status, decidedBy: d.decidedBy, reason: d.reason, now: d.decidedAt });
+  return r.ok ? approvalRow(r.approval) : null;
+}

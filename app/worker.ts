@@ -1,0 +1,35 @@
+/**
+ * @module Start the governed-task worker in this process: activities from `createActivities(deps)`
+ * (activities/) with the built-in tool runtime (tools/), run by `startWorker` (worker/).
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { createActivities, type TaskEvent } from '../activities/index.js';
+import { createToolRuntime } from '../tools/runtime.js';
+import { startWorker } from '../worker/index.js';
+
+export interface WorkerHandle {
+  shutdown(): Promise<void>;
+}
+
+export interface GovernedWorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  pool: pg.Pool;
+  dataDir: string;
+  logger: { error(obj: unknown, msg?: string): void };
+  /** Told about every recorded step, approval and outcome (the API's subscriptions listen). */
+  publish?: (event: TaskEvent) => void;
+}
+
+export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<WorkerHandle> {
+  const tools = createToolRuntime({ pool: opts.pool, sandboxDir: join(opts.dataDir, 'sandbox') });
+  const activities = createActivities({ db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}) });
+  // why an explicit identity: the worker's native bridge refuses an undefined one.
+  const identity = `interceptor-${process.pid}@${hostname()}`;
+  const running = await startWorker({ address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue, activities, identity });
+  running.done.catch((e: unknown) => opts.logger.error({ err: e }, 'the worker stopped with an error'));
+  return { shutdown: () => running.shutdown() };
+}

@@ -1,0 +1,104 @@
+/**
+ * The API on the real path, in one process: embedded Temporal service, the governed-task worker with
+ * the real activities, and the API's Temporal gateway (start, status query, approval signal, cancel).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../api/auth.js';
+import { createTemporalGateway } from '../../api/services/workflows.js';
+import { createPgStore } from '../../api/store/pg-store.js';
+import { createApi, type ComposedApi } from '../../api/yoga.js';
+import { FIRST_PLAN } from '../../app/banner.js';
+import { createMetricsSource } from '../../app/metrics-source.js';
+import { seedDemo, type DemoSecrets } from '../../app/seed.js';
+import { startGovernedWorker, type WorkerHandle } from '../../app/worker.js';
+import { startDevServer, type DevServer } from '../../devserver/index.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/messages.js';
+import { backends, openTestDatabase, type TestDatabase } from '../db/helpers.js';
+import type { Json } from './harness.js';
+
+const QUEUE = 'api-gateway-test';
+
+describe('the API through Temporal', () => {
+  let server: DevServer;
+  let db: TestDatabase;
+  let connection: Connection;
+  let api: ComposedApi;
+  let worker: WorkerHandle;
+  let demo: DemoSecrets;
+  let dataDir: string;
+
+  async function gql(token: string, query: string, variables?: Json): Promise<Json> {
+    const res = await api.handle(new Request('http://t/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }));
+    return (await res.json()) as Json;
+  }
+
+  async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await read();
+      if (ok(v)) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'interceptor-api-'));
+    server = await startDevServer({ port: 0, searchAttributes: { ...SEARCH_ATTRIBUTES } });
+    db = await openTestDatabase(backends()[0]!);
+    connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: 'default' });
+    const store = createPgStore(db.pool);
+    const noop = () => undefined;
+    api = createApi({
+      store, workflows: createTemporalGateway(client, { taskQueue: QUEUE }), bootstrapTokenHash: sha256Hex('unused-admin-token-0123456789'),
+      metricsSource: createMetricsSource(db.pool), logger: { debug: noop, info: noop, warn: noop, error: noop }, config: { submitWaitMs: 2000, feedIntervalMs: 100 },
+    });
+    await api.identity.ensureSigningKey();
+    worker = await startGovernedWorker({ address: server.address, namespace: 'default', taskQueue: QUEUE, pool: db.pool, dataDir, logger: { error: noop }, publish: (e) => api.notify(e) });
+    demo = await seedDemo(api.services, store, dataDir);
+  }, 180_000);
+
+  afterAll(async () => {
+    await worker?.shutdown();
+    api?.close();
+    await connection?.close();
+    await server?.close();
+    await db?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const SUBMIT = 'mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id status steps { stepId state decision approval { id status } } } }';
+  const TASK = 'query($id: ID!) { task(id: $id) { status outcome steps { stepId state executed approval { id status decidedBy } } } }';
+
+  it('submits, holds the external e-mail for approval, and completes once approved', async () => {
+    const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'tell a partner', plan: FIRST_PLAN } });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data.submitTask.id as string;
+    const held = await until('the approval request', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.steps[1].approval?.status === 'PENDING');
+    expect(held.data.task.status).toBe('AWAITING_APPROVAL');
+    const approvalId = held.data.task.steps[1].approval.id as string;
+    const decided = await gql(demo.approverKey, 'mutation($id: ID!) { decideApproval(input: { approvalId: $id, decision: APPROVE, reason: "fine" }) { status } }', { id: approvalId });
+    expect(decided.data.decideApproval.status).toBe('APPROVED');
+    const done = await until('completion', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'COMPLETED');
+    expect(done.data.task.steps.map((s: Json) => [s.stepId, s.state, s.executed])).toEqual([['customers', 'EXECUTED', true], ['notify', 'EXECUTED', true]]);
+    expect(done.data.task.steps[1].approval).toMatchObject({ status: 'APPROVED', decidedBy: 'demo-approver' });
+    const chain = await gql(demo.approverKey, 'query($id: ID!) { verifyAuditChain(taskId: $id) { ok events } }', { id });
+    expect(chain.data.verifyAuditChain.ok).toBe(true);
+  }, 120_000);
+
+  it('cancels a task waiting for approval', async () => {
+    const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'tell a partner again', plan: FIRST_PLAN } });
+    const id = submitted.data.submitTask.id as string;
+    await until('the approval request', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.steps[1].approval?.status === 'PENDING');
+    const cancel = await gql(demo.agentToken, 'mutation($id: ID!) { cancelTask(id: $id, reason: "changed my mind") { id } }', { id });
+    expect(cancel.errors).toBeUndefined();
+    const done = await until('cancellation', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'CANCELLED');
+    expect(done.data.task.outcome).toBe('CANCELLED');
+    expect(done.data.task.steps[1].executed).toBe(false);
+  }, 120_000);
+});
