@@ -7,6 +7,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { claimExecution, completeExecution } from '../db/queries/tool-executions.js';
 import { getTool } from '../db/queries/tools.js';
+import { upsertStep } from '../db/queries/steps.js';
 import { digestJson } from '../lib/canonical-json.js';
 import type { GovernedTaskActivities, ToolRunResult } from '../workflows/contract.js';
 import { audit, SYSTEM } from './audit.js';
@@ -64,6 +65,7 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
         ? { ...held, status: 'SUCCEEDED', result: outcome.result ?? null }
         : { ...held, status: 'FAILED', error: outcome.error });
       const recorded = asRunResult(done ?? { status: outcome.ok ? 'SUCCEEDED' : 'FAILED', result: outcome.ok ? outcome.result : null, error: outcome.ok ? null : outcome.error }, usage);
+      await upsertStep(deps.db, { taskId, stepId, tool: step.tool, args: step.args, executed: recorded.ok, ...(recorded.ok ? { result: recorded.result ?? null } : { error: recorded.error }) });
       await audit(deps, deps.db, {
         tenant, taskId, stepId, type: recorded.ok ? 'tool.executed' : 'tool.failed', actor: { kind: 'agent', id: agentId },
         data: { tool: step.tool, argsDigest: digestJson(step.args), resultDigest: recorded.resultDigest, usage, ...(recorded.error ? { error: recorded.error } : {}), attempt },

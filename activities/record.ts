@@ -1,6 +1,6 @@
 /** @module recordStep and recordOutcome: persist the workflow's view for the API and audit the end of a task. */
 import { updateTask } from '../db/queries/tasks.js';
-import { saveStepView, saveTaskView } from '../db/queries/step-views.js';
+import { refreshTaskStatus, saveStepView, saveTaskView } from '../db/queries/step-views.js';
 import { withTransaction } from '../db/pool.js';
 import type { GovernedTaskActivities } from '../workflows/contract.js';
 import { audit, SYSTEM } from './audit.js';
@@ -16,8 +16,7 @@ export function recordActivities(deps: ActivityDeps): Acts {
         if (view.state === 'SKIPPED') {
           await audit(deps, tx, { tenant, taskId, stepId: view.stepId, type: 'step.skipped', actor: SYSTEM, data: { tool: view.tool, reasons: view.reasons } });
         }
-        const waiting = view.state === 'AWAITING_APPROVAL';
-        await updateTask(tx, tenant, taskId, { status: waiting ? 'AWAITING_APPROVAL' : 'RUNNING' });
+        await refreshTaskStatus(tx, tenant, taskId);
       });
       deps.publish?.({ tenant, taskId, kind: 'step', at: deps.now().toISOString(), payload: view });
     },

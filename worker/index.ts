@@ -3,6 +3,7 @@
  * registers the governed-task activities and runs until shut down. Graceful shutdown lets in-flight
  * activities finish; whatever is cut short is retried by Temporal on the next worker.
  */
+import { hostname } from 'node:os';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { GovernedTaskActivities } from '../workflows/contract.js';
 import { workflowBundle } from './bundle.js';
@@ -47,7 +48,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<RunningWork
     workflowBundle: await workflowBundle(),
     activities: opts.activities as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 64,
-    identity: opts.identity,
+    // why: the native bridge refuses an undefined identity.
+    identity: opts.identity ?? `interceptor-worker-${process.pid}@${hostname()}`,
   });
   const done = worker.run();
   let stopping: Promise<void> | undefined;

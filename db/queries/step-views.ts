@@ -20,3 +20,13 @@ export async function loadStepViews(db: Queryable, taskId: string): Promise<Map<
 export async function saveTaskView(db: Queryable, input: { tenant: string; taskId: string; view: unknown }): Promise<void> {
   await db.query(`UPDATE tasks SET view = $3::jsonb, updated_at = now() WHERE tenant = $1::text AND id = $2::text`, [input.tenant, input.taskId, jsonParam(input.view)]);
 }
+
+/** RUNNING or AWAITING_APPROVAL from all of the task's steps (never touches a finished task). */
+export async function refreshTaskStatus(db: Queryable, tenant: string, taskId: string): Promise<void> {
+  await db.query(
+    `UPDATE tasks SET status = CASE WHEN EXISTS (SELECT 1 FROM steps WHERE task_id = $2::text AND state = 'AWAITING_APPROVAL')
+                                   THEN 'AWAITING_APPROVAL' ELSE 'RUNNING' END, updated_at = now()
+      WHERE tenant = $1::text AND id = $2::text AND status <> 'DONE'`,
+    [tenant, taskId],
+  );
+}
