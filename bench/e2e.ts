@@ -1,0 +1,77 @@
+/**
+ * bench:e2e — governed single-step tasks through the whole embedded stack (`bin/interceptor start`:
+ * embedded Temporal service with persistence, worker, API, PGlite): tasks/s and p50/p99 latency from
+ * `submitTask` to a recorded outcome, at concurrency 1 and 32. `--quick` runs fewer tasks.
+ * Targets (2-core machine): p50 ≤ 60 ms at concurrency 1, ≥ 100 tasks/s at concurrency 32.
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { ADMIN_TOKEN, createStack, gqlOk } from '../test/e2e/stack.js';
+
+const quick = process.argv.includes('--quick');
+const PLAN = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'bench/out.txt', content: 'x' } }] };
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const stack = await createStack({ backend: 'pglite', env: { LOG_LEVEL: 'error' } });
+  await stack.start();
+  try {
+    const reg = await gqlOk<{ registerAgent: { credential: { token: string } } }>(stack.url, ADMIN_TOKEN,
+      `mutation { registerAgent(input: { name: "bench", capabilities: ["files:write"], tenant: "demo" }) { credential { token } } }`);
+    const token = reg.registerAgent.credential.token;
+
+    const one = async (): Promise<number> => {
+      const t0 = performance.now();
+      const d = await gqlOk<{ submitTask: { id: string; outcome: string | null } }>(stack.url, token,
+        `mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id outcome } }`, { i: { goal: 'bench', plan: PLAN } });
+      let outcome = d.submitTask.outcome;
+      while (!outcome) {
+        await new Promise((r) => setTimeout(r, 5));
+        outcome = (await gqlOk<{ task: { outcome: string | null } }>(stack.url, token, `query($id: ID!) { task(id: $id) { outcome } }`, { id: d.submitTask.id })).task.outcome;
+      }
+      if (outcome !== 'COMPLETED') throw new Error(`task ended ${outcome}`);
+      return performance.now() - t0;
+    };
+
+    const run = async (concurrency: number, total: number) => {
+      for (let i = 0; i < Math.min(5, total); i++) await one(); // warm-up
+      const latencies: number[] = [];
+      let next = 0;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          next++;
+          latencies.push(await one());
+        }
+      }));
+      const seconds = (performance.now() - t0) / 1000;
+      latencies.sort((a, b) => a - b);
+      return { concurrency, tasks: total, seconds: +seconds.toFixed(2), tasksPerSec: +(total / seconds).toFixed(1), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1) };
+    };
+
+    const c1 = await run(1, quick ? 30 : 200);
+    const c32 = await run(32, quick ? 200 : 1000);
+    const result = {
+      benchmark: 'e2e', date: new Date().toISOString(), quick,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMB: Math.round(totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
+      method: 'bin/interceptor start in a child process on PGlite with the embedded Temporal service persisting to SQLite; each task is one write_file step; latency = submitTask sent → outcome read back over GraphQL (5 ms polling); warm-up excluded',
+      targets: { p50MsConcurrency1: 60, tasksPerSecConcurrency32: 100 },
+      results: [c1, c32],
+      met: { p50MsConcurrency1: c1.p50Ms <= 60, tasksPerSecConcurrency32: c32.tasksPerSec >= 100 },
+    };
+    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+    await writeFile(new URL('./results/e2e.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await stack.dispose();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
