@@ -10,7 +10,7 @@ import { getTool } from '../db/queries/tools.js';
 import { upsertStep } from '../db/queries/steps.js';
 import { digestJson } from '../lib/canonical-json.js';
 import type { GovernedTaskActivities, ToolRunResult } from '../workflows/contract.js';
-import { audit, SYSTEM } from './audit.js';
+import { audit } from './audit.js';
 import { executionKey, resolvedStep, stepOf } from './assess.js';
 import type { ActivityDeps } from './deps.js';
 
