@@ -40,7 +40,9 @@ function installRuntimeOnce(): void {
 
 export async function startWorker(opts: StartWorkerOptions): Promise<RunningWorker> {
   installRuntimeOnce();
-  const connection = await NativeConnection.connect({ address: opts.address });
+  // why: on loopback (the embedded service) gzip costs CPU on both ends and saves no bandwidth.
+  const loopback = /^(127\.|localhost[:]|\[::1\])/.test(opts.address);
+  const connection = await NativeConnection.connect({ address: opts.address, ...(loopback ? { grpcCompression: { codec: 'none' as const } } : {}) });
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
