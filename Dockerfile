@@ -7,6 +7,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY . .
+# The UI is built at image build time: the runtime user cannot write into /app.
+RUN npx tsx ui/build.ts
 RUN useradd --system --uid 10001 interceptor && mkdir -p /data && chown interceptor /data
 USER interceptor
 ENV INTERCEPTOR_DATA_DIR=/data HOST=0.0.0.0 PORT=4000

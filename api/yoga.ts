@@ -21,6 +21,7 @@ import { createServices } from './services/index.js';
 import type { ApiStore } from './services/store.js';
 import type { Services } from './services/types.js';
 import type { WorkflowGateway } from './services/workflows.js';
+import { useUi, type UiServing } from './ui.js'; // UI serving (ui/README.md)
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -40,6 +41,8 @@ export interface ApiServerDeps {
   maxBodyBytes?: number;
   queryLimits?: QueryLimits;
   graphiql?: boolean;
+  /** Serve the Replay Audit UI at `/ui` (and redirect `/` there); off when absent. */
+  ui?: UiServing;
 }
 
 export interface Api {
@@ -115,6 +118,7 @@ export function createApiServer(deps: ApiServerDeps): Api {
       useBodyLimit(deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
       useQueryLimits(deps.queryLimits ?? DEFAULT_QUERY_LIMITS),
       useOperationMetrics(deps.metrics),
+      ...(deps.ui ? [useUi(deps.ui)] : []), // UI serving
     ],
   });
   return { yoga, handle: (request) => Promise.resolve(yoga.fetch(request)) };
@@ -141,6 +145,7 @@ export interface ApiDeps {
   queryLimits?: QueryLimits;
   defaultMetrics?: boolean;
   now?: () => Date;
+  ui?: UiServing; // UI serving
 }
 
 export interface ComposedApi extends Api {
@@ -167,7 +172,7 @@ export function createApi(deps: ApiDeps): ComposedApi {
     verifyAgentToken: (token: string) => identity.verify(token),
   };
   const api = createApiServer({
-    services, auth, metrics, logger: deps.logger, health: deps.health, maxBodyBytes: deps.maxBodyBytes, queryLimits: deps.queryLimits,
+    services, auth, metrics, logger: deps.logger, health: deps.health, maxBodyBytes: deps.maxBodyBytes, queryLimits: deps.queryLimits, ui: deps.ui,
   });
   const notify = (change: { tenant: string; taskId: string; kind: string }) => {
     feed.poke(`task:${change.taskId}`);

@@ -11,6 +11,7 @@ import { ensureBootstrapToken } from '../api/bootstrap-token.js';
 import { listen } from '../api/server.js';
 import { createTemporalGateway } from '../api/services/workflows.js';
 import { createPgStore } from '../api/store/pg-store.js';
+import { createUiServing } from '../api/ui.js'; // UI serving
 import { createApi, type ComposedApi } from '../api/yoga.js';
 import { loadConfig, type Config } from '../config/env.js';
 import { openDatabase, type Database } from '../db/database.js';
@@ -78,6 +79,7 @@ function composeApi(config: Config, infra: Infrastructure, adminHash: string, lo
     logger,
     config: { approvalTimeoutMs: parseDurationMs(config.APPROVAL_TIMEOUT) },
     defaultMetrics: true,
+    ui: createUiServing({ logger }), // UI serving: builds ui/ when missing or stale, serves /ui
     health: async () => {
       await db.pool.query('SELECT 1');
       return { ok: true, checks: { database: 'ok', temporal: temporal.address } };
