@@ -44,6 +44,7 @@ export function banner(b: BannerInput): string {
   return [
     '',
     `Interceptor is running: ${b.url} (GraphiQL in a browser)`,
+    `  Replay Audit UI: ${b.url.replace(/\/graphql$/, '/ui')} (sign in with the approver key below)`,
     `  temporal: ${b.temporal}   database: ${b.database}`,
     `  ${admin}`,
     `  demo agent ${b.demo.agentId} (tenant demo); approver key ${b.demo.approverKeyId}; secrets in demo.json of the data directory`,
