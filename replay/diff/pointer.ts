@@ -1,0 +1,50 @@
+/** @module Structural differences between two JSON values as RFC 6901 JSON-pointer paths. */
+
+export interface ValueChange {
+  /** RFC 6901 pointer into the compared value (`""` is the whole value). */
+  path: string;
+  op: 'added' | 'removed' | 'changed';
+  left?: unknown;
+  right?: unknown;
+}
+
+/** RFC 6901: `~` is written `~0` and `/` is written `~1`. */
+export function pointerToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function walk(a: unknown, b: unknown, path: string, out: ValueChange[]): void {
+  if (Object.is(a, b)) return;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const p = `${path}/${i}`;
+      if (i >= a.length) out.push({ path: p, op: 'added', right: b[i] });
+      else if (i >= b.length) out.push({ path: p, op: 'removed', left: a[i] });
+      else walk(a[i], b[i], p, out);
+    }
+    return;
+  }
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const p = `${path}/${pointerToken(k)}`;
+      const inA = Object.hasOwn(a, k) && a[k] !== undefined;
+      const inB = Object.hasOwn(b, k) && b[k] !== undefined;
+      if (inA && !inB) out.push({ path: p, op: 'removed', left: a[k] });
+      else if (!inA && inB) out.push({ path: p, op: 'added', right: b[k] });
+      else if (inA && inB) walk(a[k], b[k], p, out);
+    }
+    return;
+  }
+  out.push({ path, op: 'changed', left: a, right: b });
+}
+
+/** Every leaf-level difference from `left` to `right`, in a deterministic order. */
+export function jsonDiff(left: unknown, right: unknown): ValueChange[] {
+  const out: ValueChange[] = [];
+  walk(left, right, '', out);
+  return out;
+}

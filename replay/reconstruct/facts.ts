@@ -1,0 +1,174 @@
+/**
+ * @module History events grouped into facts: one per activity call (scheduled + started + closed),
+ * signal, cancellation request, start and close. Events that carry no governance meaning (workflow
+ * tasks, timers, markers, search attributes) are counted but produce no fact; anything else is
+ * listed as unrecognised, so that a foreign history yields what it can and says what it skipped.
+ */
+import { bytesOf, decodeFirst, payloadList, decodePayload } from '../history/payloads.js';
+import { toNumber, type NormalEvent } from '../history/events.js';
+import type { Unrecognised } from './types.js';
+
+export interface ActivityCall {
+  name: string;
+  activityId: string;
+  scheduled: NormalEvent;
+  started?: NormalEvent;
+  closed?: NormalEvent;
+  attempt: number;
+  input: unknown;
+  result?: unknown;
+  failure?: string;
+  closeType?: 'Completed' | 'Failed' | 'TimedOut' | 'Canceled';
+}
+
+export type Fact =
+  | { kind: 'started'; event: NormalEvent; input: unknown }
+  | { kind: 'activity'; call: ActivityCall }
+  | { kind: 'retry'; call: ActivityCall; event: NormalEvent }
+  | { kind: 'signal'; event: NormalEvent; name: string; payload: unknown }
+  | { kind: 'cancel-requested'; event: NormalEvent; cause?: string }
+  | { kind: 'closed'; event: NormalEvent; status: string; result?: unknown; failure?: string };
+
+const QUIET = new Set([
+  'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted', 'WorkflowTaskFailed', 'WorkflowTaskTimedOut',
+  'TimerStarted', 'TimerFired', 'TimerCanceled', 'MarkerRecorded', 'UpsertWorkflowSearchAttributes', 'WorkflowPropertiesModified',
+  'ActivityTaskCancelRequested',
+]);
+
+const CLOSE_STATUS: Record<string, string> = {
+  WorkflowExecutionCompleted: 'COMPLETED', WorkflowExecutionFailed: 'FAILED', WorkflowExecutionCanceled: 'CANCELED',
+  WorkflowExecutionTerminated: 'TERMINATED', WorkflowExecutionTimedOut: 'TIMED_OUT', WorkflowExecutionContinuedAsNew: 'CONTINUED_AS_NEW',
+};
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const nameOf = (v: unknown): string => str((v as { name?: unknown } | undefined)?.name);
+
+/**
+ * A payload as the digest sees it: its encoding and data as base64, the same whether the history
+ * arrived as proto objects (bytes) or as JSON (base64 strings).
+ */
+function payloadText(p: unknown): string | null {
+  if (p === null || typeof p !== 'object') return null;
+  const o = p as { metadata?: { encoding?: unknown }; data?: unknown };
+  const b64 = (v: unknown): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : '');
+  const enc = bytesOf(o.metadata?.encoding);
+  return `${enc ? Buffer.from(enc).toString('utf8') : ''}:${b64(o.data)}`;
+}
+
+export function failureMessage(f: unknown): string {
+  if (f === null || typeof f !== 'object') return 'failed';
+  const o = f as { message?: unknown; cause?: unknown };
+  const own = str(o.message);
+  const cause = o.cause ? failureMessage(o.cause) : '';
+  return own && cause && cause !== 'failed' ? `${own}: ${cause}` : own || cause || 'failed';
+}
+
+export interface Facts {
+  facts: Fact[];
+  unrecognised: Unrecognised[];
+  content: ReadonlyMap<number, unknown[]>;
+}
+
+class Collector {
+  readonly facts: Fact[] = [];
+  readonly unrecognised: Unrecognised[] = [];
+
+  /** What each event contributed that the record reads (decoded payloads, failure text): the content the history digest binds. */
+  readonly content = new Map<number, unknown[]>();
+  private readonly calls = new Map<number, ActivityCall>();
+
+  note(e: NormalEvent, v: unknown): void {
+    const list = this.content.get(e.id);
+    if (list) list.push(v ?? null);
+    else this.content.set(e.id, [v ?? null]);
+  }
+
+  decoded(v: unknown, e: NormalEvent, what: string): unknown {
+    const d = decodeFirst(v);
+    this.note(e, payloadText(payloadList(v)[0]));
+    if (d.ok) return d.value;
+    this.unrecognised.push({ eventId: e.id, type: e.type, message: `${what} could not be decoded: ${d.message}` });
+    return undefined;
+  }
+
+  private callFor(e: NormalEvent, key: string): ActivityCall | undefined {
+    const c = this.calls.get(toNumber(e.attrs[key]) ?? -1);
+    if (!c) this.unrecognised.push({ eventId: e.id, type: e.type, message: `refers to activity event \`${str(e.attrs[key])}\`, which is not in the history` });
+    return c;
+  }
+
+  scheduled(e: NormalEvent): void {
+    const call: ActivityCall = { name: nameOf(e.attrs.activityType), activityId: str(e.attrs.activityId), scheduled: e, attempt: 1, input: this.decoded(e.attrs.input, e, 'activity input') };
+    this.calls.set(e.id, call);
+  }
+
+  started(e: NormalEvent): void {
+    const call = this.callFor(e, 'scheduledEventId');
+    if (!call) return;
+    call.started = e;
+    call.attempt = toNumber(e.attrs.attempt) ?? 1;
+    this.note(e, call.attempt);
+    if (call.attempt > 1) this.facts.push({ kind: 'retry', call, event: e });
+  }
+
+  closed(e: NormalEvent, closeType: NonNullable<ActivityCall['closeType']>): void {
+    const call = this.callFor(e, 'scheduledEventId');
+    if (!call) return;
+    call.closed = e;
+    call.closeType = closeType;
+    if (closeType === 'Completed') call.result = this.decoded(e.attrs.result, e, 'activity result');
+    else {
+      call.failure = failureMessage(e.attrs.failure) + (closeType === 'TimedOut' ? ' (timed out)' : '');
+      this.note(e, call.failure);
+    }
+    this.facts.push({ kind: 'activity', call });
+  }
+
+  /** Calls never closed (a running task) still count: they are reported at the end, in schedule order. */
+  pending(): void {
+    for (const call of this.calls.values()) if (!call.closed) this.facts.push({ kind: 'activity', call });
+  }
+}
+
+function signalPayload(c: Collector, e: NormalEvent): unknown {
+  const list = payloadList(e.attrs.input);
+  if (list.length === 0) return undefined;
+  const d = decodePayload(list[0]);
+  c.note(e, payloadText(list[0]));
+  if (!d.ok) c.unrecognised.push({ eventId: e.id, type: e.type, message: `signal input could not be decoded: ${d.message}` });
+  return d.ok ? d.value : undefined;
+}
+
+function handle(c: Collector, e: NormalEvent): void {
+  switch (e.type) {
+    case 'WorkflowExecutionStarted': c.facts.push({ kind: 'started', event: e, input: c.decoded(e.attrs.input, e, 'workflow input') }); return;
+    case 'ActivityTaskScheduled': c.scheduled(e); return;
+    case 'ActivityTaskStarted': c.started(e); return;
+    case 'ActivityTaskCompleted': c.closed(e, 'Completed'); return;
+    case 'ActivityTaskFailed': c.closed(e, 'Failed'); return;
+    case 'ActivityTaskTimedOut': c.closed(e, 'TimedOut'); return;
+    case 'ActivityTaskCanceled': c.closed(e, 'Canceled'); return;
+    case 'WorkflowExecutionSignaled':
+      c.note(e, str(e.attrs.signalName));
+      c.facts.push({ kind: 'signal', event: e, name: str(e.attrs.signalName), payload: signalPayload(c, e) });
+      return;
+    case 'WorkflowExecutionCancelRequested': c.facts.push({ kind: 'cancel-requested', event: e, cause: str(e.attrs.cause) || undefined }); return;
+  }
+  const status = CLOSE_STATUS[e.type];
+  if (status) {
+    const result = e.type === 'WorkflowExecutionCompleted' ? c.decoded(e.attrs.result, e, 'workflow result') : undefined;
+    const failure = e.attrs.failure ? failureMessage(e.attrs.failure) : str(e.attrs.reason) || undefined;
+    if (failure) c.note(e, failure);
+    c.facts.push({ kind: 'closed', event: e, status, ...(result !== undefined ? { result } : {}), ...(failure ? { failure } : {}) });
+    return;
+  }
+  if (!QUIET.has(e.type)) c.unrecognised.push({ eventId: e.id, type: e.type, message: `event type \`${e.type}\` is not part of the governed path` });
+}
+
+/** Group normalised events into facts, in history order. */
+export function collectFacts(events: readonly NormalEvent[]): Facts {
+  const c = new Collector();
+  for (const e of events) handle(c, e);
+  c.pending();
+  return { facts: c.facts, unrecognised: c.unrecognised, content: c.content };
+}
