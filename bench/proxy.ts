@@ -1,0 +1,123 @@
+/**
+ * @module Proxy latency benchmark (`npm run bench:proxy [-- --quick]`): tools/call latency direct
+ * versus through the proxy in local mode, at concurrency 1 and 32, p50/p99. Two setups:
+ *   - `inProcess`: agent, proxy and upstream joined by in-memory transports, so the difference is
+ *     the proxy's own work (authentication is per session; per call: pin check, taint, assessStep
+ *     with Cedar, budget, the fsynced audit record of the decision and of the outcome);
+ *   - `http`: agent → Streamable HTTP → proxy → Streamable HTTP → server-everything, against agent →
+ *     server-everything directly: what a deployment sees, one extra HTTP hop included.
+ * Writes bench/results/proxy.json with machine information, targets and whether they were met.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { createTestServer } from '../test/fixtures/mcp-test-server.js';
+import { agent, makeKeys, spawnEverythingHttp, startProxy, tempDir, TEST_GOVERNANCE } from '../test/proxy/helpers.js';
+import { createProxy } from '../proxy/start.js';
+import { serveAuthenticated } from '../proxy/transport/stdio.js';
+
+const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'proxy.json');
+const TARGETS = { addedP50Ms: 1, addedP99Ms: 3 };
+const quick = process.argv.includes('--quick');
+const CALLS = quick ? 300 : 2_000;
+const WARMUP = quick ? 50 : 200;
+
+interface Stats { p50Ms: number; p99Ms: number; meanMs: number; callsPerSec: number; calls: number }
+
+async function measure(call: (i: number) => Promise<unknown>, concurrency: number): Promise<Stats> {
+  for (let i = 0; i < WARMUP; i++) await call(i);
+  const samples: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < CALLS) {
+      const i = next++;
+      const t = performance.now();
+      await call(i);
+      samples.push(performance.now() - t);
+    }
+  }));
+  const wall = performance.now() - start;
+  samples.sort((a, b) => a - b);
+  const q = (p: number) => Number(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(3));
+  return { p50Ms: q(0.5), p99Ms: q(0.99), meanMs: Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(3)), callsPerSec: Math.round((CALLS / wall) * 1000), calls: CALLS };
+}
+
+async function inProcess(): Promise<Record<string, { direct: Stats; proxy: Stats }>> {
+  const [dUp, dDown] = InMemoryTransport.createLinkedPair();
+  await createTestServer().connect(dDown);
+  const direct = new Client({ name: 'bench', version: '0' });
+  await direct.connect(dUp);
+  const dir = tempDir('proxy-bench-');
+  const keys = await makeKeys(dir);
+  const [pUp, pDown] = InMemoryTransport.createLinkedPair();
+  await createTestServer().connect(pDown);
+  const proxy = await createProxy({ upstreams: [{ name: 'test', kind: 'transport', transport: pUp }], mode: 'local', dataDir: path.join(dir, 'data'), jwks: keys.jwksPath, governance: TEST_GOVERNANCE, approveAllOnFirstUse: true, toolsTtlMs: 60_000 });
+  const [aUp, aDown] = InMemoryTransport.createLinkedPair();
+  await serveAuthenticated(proxy.core, proxy.auth, await keys.token('bench', ['util.echo'], { ttlSeconds: 3600 }), aDown);
+  const through = new Client({ name: 'bench', version: '0' });
+  await through.connect(aUp);
+  await through.listTools();
+  const call = (c: Client) => (i: number) => c.callTool({ name: 'echo', arguments: { text: `call ${i}` } });
+  const out: Record<string, { direct: Stats; proxy: Stats }> = {};
+  for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc) };
+  await direct.close();
+  await through.close();
+  await proxy.close();
+  return out;
+}
+
+async function overHttp(): Promise<Record<string, { direct: Stats; proxy: Stats }>> {
+  const ev = await spawnEverythingHttp();
+  const dir = tempDir('proxy-bench-');
+  const keys = await makeKeys(dir);
+  const tool = { requiredCapability: 'everything.use', riskLevel: 'low' as const, sideEffect: 'read' as const, costUsd: 0, pathArgs: [], urlArgs: [], urlAllowlist: [] };
+  const running = await startProxy({ upstreams: [{ name: 'everything', kind: 'http', url: ev.url }], mode: 'local', dataDir: path.join(dir, 'data'), jwks: keys.jwksPath, governance: { servers: { everything: { tools: { '*': tool } } }, budget: {} }, approveAllOnFirstUse: true, toolsTtlMs: 60_000 });
+  const direct = await agent(ev.url, undefined);
+  const through = await agent(running.http.url, await keys.token('bench', ['everything.use'], { ttlSeconds: 3600 }));
+  await through.listTools();
+  const call = (c: Client) => (i: number) => c.callTool({ name: 'echo', arguments: { message: `call ${i}` } });
+  const out: Record<string, { direct: Stats; proxy: Stats }> = {};
+  try {
+    for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc) };
+  } finally {
+    await direct.close();
+    await through.close();
+    await running.close();
+    await ev.stop();
+  }
+  return out;
+}
+
+function added(r: Record<string, { direct: Stats; proxy: Stats }>) {
+  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { p50Ms: Number((v.proxy.p50Ms - v.direct.p50Ms).toFixed(3)), p99Ms: Number((v.proxy.p99Ms - v.direct.p99Ms).toFixed(3)) }]));
+}
+
+const loadBefore = os.loadavg().map((x) => Number(x.toFixed(1)));
+const inProc = await inProcess();
+const http = await overHttp();
+const addedInProc = added(inProc);
+const addedHttp = added(http);
+const result = {
+  benchmark: 'proxy',
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((x) => Number(x.toFixed(1))) },
+  targets: TARGETS,
+  durable: 'not measured: durable mode waits on the API and its workflow; see docs/mcp-proxy.md',
+  inProcess: { ...inProc, added: addedInProc },
+  http: { ...http, added: addedHttp },
+  met: {
+    inProcessC1: addedInProc.c1!.p50Ms <= TARGETS.addedP50Ms && addedInProc.c1!.p99Ms <= TARGETS.addedP99Ms,
+    inProcessC32: addedInProc.c32!.p50Ms <= TARGETS.addedP50Ms && addedInProc.c32!.p99Ms <= TARGETS.addedP99Ms,
+    httpC1: addedHttp.c1!.p50Ms <= TARGETS.addedP50Ms && addedHttp.c1!.p99Ms <= TARGETS.addedP99Ms,
+    httpC32: addedHttp.c32!.p50Ms <= TARGETS.addedP50Ms && addedHttp.c32!.p99Ms <= TARGETS.addedP99Ms,
+  },
+};
+mkdirSync(path.dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify({ inProcessAdded: addedInProc, httpAdded: addedHttp, met: result.met }, null, 2));
+process.exit(0);
