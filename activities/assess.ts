@@ -13,6 +13,7 @@ import { budgetSnapshot } from './budget-snapshot.js';
 import type { ActivityDeps } from './deps.js';
 import type { PolicyCache } from './policy-cache.js';
 import { referencedSteps, resolveArgs } from './references.js';
+import { loadTaskPlan } from './task-plan.js';
 
 export function executionKey(taskId: string, stepId: string): string {
   return `${taskId}/${stepId}`;
@@ -38,8 +39,9 @@ export function stepOf(plan: ExecutionPlan, stepId: string): PlanStep {
 
 export function assessActivity(deps: ActivityDeps, policies: PolicyCache): Pick<GovernedTaskActivities, 'assessStep'> {
   return {
-    async assessStep({ taskId, tenant, plan, stepId, identity }) {
+    async assessStep({ taskId, tenant, planVersion, stepId, identity }) {
       const now = deps.now();
+      const plan = await loadTaskPlan(deps.db, tenant, taskId, planVersion);
       const original = stepOf(plan, stepId);
       const step = await resolvedStep(deps.db, tenant, taskId, original).catch(() => original);
       const resolvedPlan = { ...plan, steps: plan.steps.map((s) => (s.stepId === stepId ? step : s)) };

@@ -13,6 +13,7 @@ import type { GovernedTaskActivities, ToolRunResult } from '../workflows/contrac
 import { audit } from './audit.js';
 import { executionKey, resolvedStep, stepOf } from './assess.js';
 import type { ActivityDeps } from './deps.js';
+import { loadTaskPlan } from './task-plan.js';
 
 const NO_USAGE = { costUsd: 0, tokens: 0, wallTimeMs: 0 };
 
@@ -43,7 +44,8 @@ function currentAttempt(): number {
 
 export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities, 'executeTool'> {
   return {
-    async executeTool({ taskId, tenant, agentId, stepId, plan }) {
+    async executeTool({ taskId, tenant, agentId, stepId, planVersion }) {
+      const plan = await loadTaskPlan(deps.db, tenant, taskId, planVersion);
       const key = executionKey(taskId, stepId);
       const step = await resolvedStep(deps.db, tenant, taskId, stepOf(plan, stepId));
       const registered = await getTool(deps.db, tenant, step.tool);

@@ -109,12 +109,16 @@ export interface GovernedTaskActivities {
   authenticateAgent(input: { taskId: string; tenant: string; agentId: string; credential: CredentialRef }): Promise<
     { ok: true; identity: AgentIdentity } | { ok: false; reason: DecisionReason }
   >;
-  assessStep(input: { taskId: string; tenant: string; plan: ExecutionPlan; stepId: string; identity: AgentIdentity }): Promise<StepAssessment>;
+  /**
+   * The plan is loaded from the task record by `planVersion` (recorded by extractPlan), not passed in:
+   * passing it to every step would make history grow with the square of the plan's size.
+   */
+  assessStep(input: { taskId: string; tenant: string; planVersion: string; stepId: string; identity: AgentIdentity }): Promise<StepAssessment>;
   requestApproval(input: { taskId: string; tenant: string; stepId: string; tool: string; argsDigest: string; planVersion: string; assessment: StepAssessment; submittedBy: Principal; actingFor: string[]; timeoutMs: number }): Promise<ApprovalTicket>;
   /** Marks a pending approval expired; returns the decision instead if one was recorded first. */
   expireApproval(input: { taskId: string; tenant: string; approvalId: string }): Promise<{ status: 'EXPIRED' } | { status: 'DECIDED'; decision: ApprovalDecisionSignal }>;
   reserveBudget(input: { taskId: string; tenant: string; agentId: string; stepId: string; tool: string }): Promise<BudgetReservation>;
-  executeTool(input: { taskId: string; tenant: string; agentId: string; stepId: string; plan: ExecutionPlan }): Promise<ToolRunResult>;
+  executeTool(input: { taskId: string; tenant: string; agentId: string; stepId: string; planVersion: string }): Promise<ToolRunResult>;
   settleBudget(input: { taskId: string; tenant: string; reservationKey: string; usage: ToolRunResult['usage'] | null }): Promise<void>;
   recordStep(input: { taskId: string; tenant: string; view: StepView }): Promise<void>;
   recordOutcome(input: { taskId: string; tenant: string; view: TaskView }): Promise<void>;

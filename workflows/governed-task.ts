@@ -122,7 +122,7 @@ class StepRunner {
     if (this.cancelled() !== undefined) return this.cancelStep(v);
 
     v.state = 'ASSESSING';
-    const assessment = await act.assessStep({ taskId: this.input.taskId, tenant: this.input.tenant, plan: this.plan, stepId: step.stepId, identity: this.identity });
+    const assessment = await act.assessStep({ taskId: this.input.taskId, tenant: this.input.tenant, planVersion: this.planVersion, stepId: step.stepId, identity: this.identity });
     applyAssessment(v, assessment);
     if (assessment.decision === 'DENY') {
       v.state = 'DENIED';
@@ -186,7 +186,7 @@ class StepRunner {
     // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
     const run = await CancellationScope.nonCancellable(async () => {
       try {
-        const r = await tools.executeTool({ ...base, plan: this.plan });
+        const r = await tools.executeTool({ ...base, planVersion: this.planVersion });
         await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey: reservation.reservationKey, usage: r.ok ? r.usage : null });
         return r;
       } catch (err) {

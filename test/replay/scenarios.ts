@@ -92,7 +92,7 @@ class Sim {
       return this.record(v);
     }
     const a = this.spec.assessWith ? this.spec.assessWith(this.plan, step.stepId, identity, new Date(this.now())) : assessment(step, this.now(), this.spec.policySetVersion ?? 'pv-1');
-    this.h.activity('assessStep', { ...this.base, plan: this.planFor(step.stepId), stepId: step.stepId, identity }, a);
+    this.h.activity('assessStep', { ...this.base, planVersion: this.planVersion, stepId: step.stepId, identity }, a);
     Object.assign(v, { decision: a.decision, reasons: [...a.reasons], determiningPolicies: a.determiningPolicies, risk: a.risk });
     if (a.decision === 'DENY') {
       v.state = 'DENIED';
@@ -147,7 +147,7 @@ class Sim {
     const run = step.toolFails
       ? { ok: false, resultDigest: '', error: { code: 'TOOL_ERROR', message: 'upstream returned 500' }, usage }
       : { ok: true, resultDigest: digestJson({ result: step.stepId }), result: { result: step.stepId }, usage };
-    this.h.activity('executeTool', { ...b, plan: this.planFor(step.stepId) }, run, { attempt: step.attempts ?? 1, durationMs: 40 });
+    this.h.activity('executeTool', { ...b, planVersion: this.planVersion }, run, { attempt: step.attempts ?? 1, durationMs: 40 });
     this.h.activity('settleBudget', { ...this.base, reservationKey: key, usage: run.ok ? usage : null }, null);
     Object.assign(v, { executed: run.ok, state: run.ok ? 'EXECUTED' : 'FAILED', ...(run.ok ? { resultDigest: run.resultDigest } : { error: run.error }) });
     this.record(v);
