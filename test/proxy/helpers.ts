@@ -1,7 +1,6 @@
 /** @module Shared fixtures of the proxy tests: keys and credentials, a proxy on a free port, agent clients, child servers. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../proxy/auth/index.js';
 import type { ProxyGovernance } from '../../proxy/config.js';
 import { createProxy, type Proxy, type ProxyOptions } from '../../proxy/start.js';
 import { listenHttp, type HttpEdge } from '../../proxy/transport/http.js';
+import { freePort } from '../support/free-port.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TEST_SERVER = join(ROOT, 'test/fixtures/mcp-test-server.ts');
@@ -85,16 +85,7 @@ export async function agent(url: string, token: string | undefined): Promise<Cli
   return client;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Spawn server-everything in streamableHttp mode on a free port; resolves once it listens. */
 export async function spawnEverythingHttp(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
