@@ -12,13 +12,14 @@ import { revokeApiKey } from './Mutation/revokeApiKey.js';
 import { revokeCredential } from './Mutation/revokeCredential.js';
 import { setBudget } from './Mutation/setBudget.js';
 import { submitTask } from './Mutation/submitTask.js';
-import { Approval, Task } from './objects.js';
+import { Approval, Replay, Task } from './objects.js';
 import { activePolicySet } from './Query/activePolicySet.js';
 import { agents } from './Query/agents.js';
 import { approval } from './Query/approval.js';
 import { auditEvents } from './Query/auditEvents.js';
 import { budgets } from './Query/budgets.js';
 import { pendingApprovals } from './Query/pendingApprovals.js';
+import { replay } from './Query/replay.js';
 import { policySets } from './Query/policySets.js';
 import { task } from './Query/task.js';
 import { tasks } from './Query/tasks.js';
@@ -31,7 +32,7 @@ import { taskEvents } from './Subscription/taskEvents.js';
 export const resolvers = {
   JSON: JSONScalar,
   DateTime: DateTimeScalar,
-  Query: { viewer, task, tasks, pendingApprovals, approval, agents, tools, policySets, activePolicySet, budgets, auditEvents, verifyAuditChain },
+  Query: { viewer, task, tasks, pendingApprovals, approval, agents, tools, policySets, activePolicySet, budgets, auditEvents, verifyAuditChain, replay },
   Mutation: {
     submitTask,
     decideApproval,
@@ -49,4 +50,5 @@ export const resolvers = {
   Subscription: { taskEvents, approvalRequests },
   Task,
   Approval,
+  Replay,
 };

@@ -1,3 +1,4 @@
+import { graphToDot, graphToJSON, graphToMermaid, type ReplayRecord } from '../../replay/index.js';
 /**
  * @module Field resolvers of object types whose values need another read. The parent object was
  * already access-checked by the field that returned it, so these read without re-checking.
@@ -20,3 +21,10 @@ const canDecide: Resolver<Record<string, never>, boolean, ApprovalModel> = (a, _
 
 export const Task = { budget };
 export const Approval = { task: approvalTask, args: approvalArgs, reasons: approvalReasons, whyNot, canDecide };
+
+const GRAPH_EXPORTERS = { JSON: graphToJSON, MERMAID: graphToMermaid, DOT: graphToDot } as const;
+
+/** Replay: the record as JSON, with the execution graph exported in the requested format. */
+export const Replay = {
+  graph: (r: ReplayRecord, args: { format?: keyof typeof GRAPH_EXPORTERS | null }) => GRAPH_EXPORTERS[args.format ?? 'JSON'](r.graph),
+};

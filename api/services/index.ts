@@ -7,6 +7,7 @@ import { createBudgetService } from './budgets.js';
 import type { ServiceDeps } from './deps.js';
 import { createEventService } from './events.js';
 import { createPolicyService } from './policies.js';
+import { createReplayService } from './replay.js';
 import { createTaskService } from './tasks.js';
 import { createToolService } from './tools.js';
 import type { Services } from './types.js';
@@ -14,6 +15,7 @@ import type { Services } from './types.js';
 export function createServices(deps: ServiceDeps): Services {
   const tasks = createTaskService(deps);
   return {
+    replay: createReplayService(deps),
     tasks,
     approvals: createApprovalService(deps),
     agents: createAgentService(deps),

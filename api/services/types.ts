@@ -1,3 +1,4 @@
+import type { ReplayRecord } from '../../replay/index.js';
 /**
  * @module The service contract resolvers call. Each method receives the viewer and enforces role and
  * tenant itself, so a resolver cannot forget a check; inputs arrive already parsed by api/inputs.ts.
@@ -189,7 +190,13 @@ export interface EventService {
   approvalRequests(viewer: Viewer | null): Promise<AsyncIterable<ApprovalModel>>;
 }
 
+export interface ReplayService {
+  /** A task reconstructed from its Temporal history; investigators and admins of the task's tenant. */
+  get(viewer: Viewer | null, taskId: string): Promise<ReplayRecord & { taskId: string }>;
+}
+
 export interface Services {
+  replay: ReplayService;
   tasks: TaskService;
   approvals: ApprovalService;
   agents: AgentService;

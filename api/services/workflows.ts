@@ -15,6 +15,8 @@ export interface WorkflowGateway {
   status(taskId: string): Promise<TaskView | null>;
   signalApproval(taskId: string, signal: ApprovalDecisionSignal): Promise<void>;
   cancel(taskId: string, signal: CancelSignal): Promise<void>;
+  /** The task's complete Temporal history (the replay source); null when the workflow is unknown. */
+  history?(taskId: string): Promise<unknown | null>;
 }
 
 export interface TemporalGatewayOptions {
@@ -57,6 +59,14 @@ export function createTemporalGateway(client: Client, opts: TemporalGatewayOptio
     },
     async cancel(taskId, signal) {
       await client.workflow.getHandle(taskId).signal(cancelSignal, signal);
+    },
+    async history(taskId) {
+      try {
+        return await client.workflow.getHandle(taskId).fetchHistory();
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
     },
   };
 }

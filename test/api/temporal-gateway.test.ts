@@ -87,6 +87,15 @@ describe('the API through Temporal', () => {
     const done = await until('completion', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'COMPLETED');
     expect(done.data.task.steps.map((s: Json) => [s.stepId, s.state, s.executed])).toEqual([['customers', 'EXECUTED', true], ['notify', 'EXECUTED', true]]);
     expect(done.data.task.steps[1].approval).toMatchObject({ status: 'APPROVED', decidedBy: 'demo-approver' });
+    const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { taskId historyDigest summary timeline graph(format: MERMAID) } }', { id });
+    expect(replayed.errors).toBeUndefined();
+    expect(replayed.data.replay.taskId).toBe(id);
+    expect(replayed.data.replay.summary.outcome).toBe('COMPLETED');
+    expect(replayed.data.replay.graph).toMatch(/^(graph|flowchart) /);
+    const kinds = (replayed.data.replay.timeline as { kind: string; eventIds: number[] }[]).map((e) => e.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['plan.extracted', 'approval.requested', 'approval.decided', 'tool.executed']));
+    const asAgent = await gql(demo.agentToken, 'query($id: ID!) { replay(taskId: $id) { taskId } }', { id });
+    expect(asAgent.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const chain = await gql(demo.approverKey, 'query($id: ID!) { verifyAuditChain(taskId: $id) { ok events } }', { id });
     expect(chain.data.verifyAuditChain.ok).toBe(true);
   }, 120_000);
