@@ -5,6 +5,9 @@
  */
 import type { AuditEvent } from '../../governance/audit/schema.js';
 import type { ExecutionPlan, ToolDefinition } from '../../governance/types.js';
+import type { Approval, ApprovalStatus } from '../../db/queries/approvals.js';
+import type { Credential } from '../../db/queries/credentials.js';
+import type { PolicySet } from '../../db/queries/policy-sets.js';
 
 /** A client inside a transaction, or the pool; opaque to services. */
 export type Db = unknown;
@@ -44,28 +47,10 @@ export interface StepRow {
   updatedAt: string;
 }
 
-export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'DENIED' | 'EXPIRED' | 'CANCELLED';
+export type { ApprovalStatus };
 
-export interface ApprovalRow {
-  approvalId: string;
-  tenant: string;
-  taskId: string;
-  stepId: string;
-  tool: string;
-  argsDigest: string;
-  planVersion: string;
-  binding: string;
-  status: ApprovalStatus;
-  requestedAt: string;
-  expiresAt: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  reason: string | null;
-  submittedBy: string;
-  actingFor: string[];
-  policyIds: string[];
-  risk: StepRow['risk'];
-}
+// why derived: the API's view of a row is the repository's shape (one definition, in db/queries).
+export type ApprovalRow = Omit<Approval, 'risk'> & { risk: StepRow['risk'] };
 
 export interface AgentRow {
   id: string;
@@ -76,15 +61,7 @@ export interface AgentRow {
   createdAt: string;
 }
 
-export interface CredentialRow {
-  jti: string;
-  agentId: string;
-  tenant: string;
-  kid: string;
-  issuedAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-}
+export type CredentialRow = Pick<Credential, 'jti' | 'agentId' | 'tenant' | 'kid' | 'issuedAt' | 'expiresAt' | 'revokedAt'>;
 
 export interface ApiKeyRow {
   keyId: string;
@@ -105,15 +82,7 @@ export interface ToolRow {
   status: 'ACTIVE' | 'DISABLED';
 }
 
-export interface PolicySetRow {
-  tenant: string;
-  version: string;
-  cedar: string;
-  description: string;
-  createdBy: string;
-  createdAt: string;
-  active: boolean;
-}
+export type PolicySetRow = Omit<PolicySet, 'activatedAt'>;
 
 export interface BudgetRow {
   id: string;

@@ -1,5 +1,5 @@
 /** @module The replay record: what a governed task did and why, rebuilt from its Temporal history only. */
-import type { AgentIdentity, Decision, DecisionReason, Provenance, RiskAssessment, TrustLevel } from '../../governance/types.js';
+import type { AgentIdentity, Decision, DecisionReason, Provenance, StepAssessment, TrustLevel } from '../../governance/types.js';
 
 export const RECORD_VERSION = 1 as const;
 
@@ -10,19 +10,8 @@ export interface PlanStepSummary {
   dependsOn: string[];
 }
 
-/** The recorded assessment of one step (the assessStep activity's result). */
-export interface StepAssessmentRecord {
-  decision: Decision;
-  reasons: DecisionReason[];
-  determiningPolicies: string[];
-  policySetVersion: string;
-  risk: RiskAssessment;
-  tainted: boolean;
-  taintSources: string[];
-  argsDigest: string;
-  evaluatedAt: string;
-  inputs?: { toolDigest?: string; budget?: { fractionUsed: number; exhausted: boolean }; args: Record<string, unknown> };
-}
+/** The recorded assessment of one step (the assessStep activity's result, without the ids the record keys it by). */
+export type StepAssessmentRecord = Omit<StepAssessment, 'stepId' | 'tool'>;
 
 export interface ApprovalRecord {
   approvalId: string;
