@@ -63,6 +63,7 @@ export function assessActivity(deps: ActivityDeps, policies: PolicyCache): Pick<
           data: { ...assessment, args: step.args },
         });
       });
+      deps.publish?.({ tenant, taskId, kind: 'decision', at: now.toISOString(), payload: { stepId, decision: assessment.decision } });
       return assessment;
     },
   };

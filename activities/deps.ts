@@ -6,7 +6,7 @@ import type { ToolRuntime } from '../tools/runtime.js';
 export interface TaskEvent {
   tenant: string;
   taskId: string;
-  kind: 'step' | 'outcome' | 'approval';
+  kind: 'decision' | 'step' | 'outcome' | 'approval';
   at: string;
   payload: unknown;
 }
@@ -17,7 +17,7 @@ export interface ActivityDeps {
   /** Wall clock; activities are the only place that reads it. */
   now: () => Date;
   redaction?: RedactionOptions;
-  /** Notified after a step, approval or outcome is recorded (feeds GraphQL subscriptions). */
+  /** Notified after a decision, step, approval or outcome is recorded (feeds GraphQL subscriptions). */
   publish?: (event: TaskEvent) => void;
   /** How long a tool execution may run before a retry may take it over. */
   toolLeaseMs?: number;

@@ -33,6 +33,7 @@ export const SubmitTaskInputSchema = z
     rawAgentOutput: z.string().max(MAX_PLAN_BYTES, `must be at most ${MAX_PLAN_BYTES} characters`).optional().nullable(),
     format: PlanFormatSchema.optional().nullable(),
     idempotencyKey: IdSchema.optional().nullable(),
+    executor: z.enum(['WORKER', 'CALLER']).optional().nullable().transform((v) => (v === 'CALLER' ? 'caller' as const : 'worker' as const)),
   })
   .superRefine((v, ctx) => {
     const hasPlan = v.plan !== undefined && v.plan !== null;
@@ -48,6 +49,29 @@ export const SubmitTaskInputSchema = z
     }
   });
 export type SubmitTaskInput = z.output<typeof SubmitTaskInputSchema>;
+
+export const MAX_RESULT_BYTES = 1024 * 1024;
+
+export const ReportToolResultInputSchema = z
+  .object({
+    taskId: IdSchema,
+    stepId: z.string().min(1).max(128),
+    ok: z.boolean(),
+    result: z.unknown().optional().nullable(),
+    error: z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'must be an upper-case code like `UPSTREAM_ERROR`'), message: z.string().min(1).max(2000) }).optional().nullable(),
+    usage: z.object({
+      costUsd: z.number().min(0).max(1e6).default(0),
+      tokens: z.number().int().min(0).max(1e9).default(0),
+      wallTimeMs: z.number().int().min(0).max(86_400_000).default(0),
+    }).optional().nullable(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.ok && v.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'must be absent when `ok` is true' });
+    if (!v.ok && !v.error) ctx.addIssue({ code: 'custom', path: ['error'], message: 'is required when `ok` is false' });
+    if (!v.ok && v.result !== undefined && v.result !== null) ctx.addIssue({ code: 'custom', path: ['result'], message: 'must be absent when `ok` is false' });
+    if (v.result !== undefined && jsonBytes(v.result) > MAX_RESULT_BYTES) ctx.addIssue({ code: 'custom', path: ['result'], message: `must be at most ${MAX_RESULT_BYTES} bytes of JSON` });
+  });
+export type ReportToolResultInput = z.output<typeof ReportToolResultInputSchema>;
 
 export const DecideApprovalInputSchema = z
   .object({

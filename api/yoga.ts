@@ -43,6 +43,8 @@ export interface ApiServerDeps {
   graphiql?: boolean;
   /** Serve the Replay Audit UI at `/ui` (and redirect `/` there); off when absent. */
   ui?: UiServing;
+  /** The public key set served at `/.well-known/jwks.json` (agent credential and evidence keys); 404 when absent. */
+  jwks?: () => Promise<unknown>;
 }
 
 export interface Api {
@@ -73,10 +75,26 @@ function json(body: unknown, status: number, R: typeof Response): Response {
   return new R(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-/** `/healthz` and `/metrics` are answered before GraphQL handling. */
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+/** The JWKS needs no authentication and holds public keys only; caches may keep it a minute. */
+async function jwksResponse(request: Request, jwks: () => Promise<unknown>, logger: ApiLogger, R: typeof Response): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return new R(null, { status: 405, headers: { allow: 'GET, HEAD' } });
+  try {
+    const res = json(await jwks(), 200, R);
+    res.headers.set('cache-control', 'public, max-age=60');
+    return request.method === 'HEAD' ? new R(null, { status: 200, headers: res.headers }) : res;
+  } catch (e) {
+    logger.error({ err: e }, 'the key set could not be read');
+    return json({ error: 'keys unavailable' }, 503, R);
+  }
+}
+
+/** `/healthz`, `/metrics` and the JWKS are answered before GraphQL handling. */
 function useOperationalRoutes(deps: ApiServerDeps): Plugin {
   return {
-    async onRequest({ url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname === JWKS_PATH && deps.jwks) return endResponse(await jwksResponse(request, deps.jwks, deps.logger, fetchAPI.Response));
       if (url.pathname === '/healthz') {
         const h = deps.health ? await deps.health().catch(() => ({ ok: false, checks: { health: 'check failed' } })) : { ok: true, checks: {} };
         return endResponse(json({ status: h.ok ? 'ok' : 'unavailable', checks: h.checks }, h.ok ? 200 : 503, fetchAPI.Response));
@@ -173,6 +191,7 @@ export function createApi(deps: ApiDeps): ComposedApi {
   };
   const api = createApiServer({
     services, auth, metrics, logger: deps.logger, health: deps.health, maxBodyBytes: deps.maxBodyBytes, queryLimits: deps.queryLimits, ui: deps.ui,
+    jwks: () => services.evidence.jwks(),
   });
   const notify = (change: { tenant: string; taskId: string; kind: string }) => {
     feed.poke(`task:${change.taskId}`);

@@ -61,7 +61,7 @@ async function startInfrastructure(config: Config, stack: Stack, logger: Logger)
   const db = await openDatabase({ DATABASE_URL: config.DATABASE_URL, INTERCEPTOR_DATA_DIR: dataDir, PGLITE_PORT: config.PGLITE_PORT });
   stack.push('database', () => db.close());
   progress(`▸ database ready (${db.kind === 'pglite' ? 'embedded PGlite' : 'Postgres'}), migrations applied`);
-  const temporal = await startTemporal({ address: config.TEMPORAL_ADDRESS, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, dataDir, logger });
+  const temporal = await startTemporal({ address: config.TEMPORAL_ADDRESS, port: config.TEMPORAL_PORT, namespace: config.TEMPORAL_NAMESPACE, dataDir, logger, logLevel: config.LOG_LEVEL });
   stack.push('temporal', () => temporal.close());
   progress(`▸ temporal ready at ${temporal.address} (${temporal.kind})`);
   const connection = await Connection.connect({ address: temporal.address });
@@ -94,6 +94,7 @@ async function startAll(config: Config, stack: Stack, logger: Logger): Promise<v
   const api = composeApi(config, infra, admin.hash, logger);
   stack.push('api', async () => api.close());
   await api.identity.ensureSigningKey();
+  await api.services.evidence.ensureKey();
   const worker = await startGovernedWorker({
     address: infra.temporal.address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool: infra.db.pool, dataDir: infra.dataDir, logger,
     publish: (e) => api.notify(e),

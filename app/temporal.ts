@@ -4,11 +4,12 @@
  * attributes are registered through the OperatorService when missing.
  */
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { startDevServer } from '../devserver/index.js';
 import type { Logger } from '../devserver/log.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.js';
+import type { TemporalThreadData, TemporalThreadMessage } from './temporal-thread-main.js';
 
 export interface TemporalService {
   address: string;
@@ -38,20 +39,39 @@ export async function ensureSearchAttributes(address: string, namespace: string)
   }
 }
 
-/** Start (or reach) the Temporal service. */
-export async function startTemporal(opts: { address?: string; port: number; namespace: string; dataDir: string; logger: Logger }): Promise<TemporalService> {
+/** Start (or reach) the Temporal service; the embedded one runs in a worker thread of its own. */
+export async function startTemporal(opts: { address?: string; port: number; namespace: string; dataDir: string; logger: Logger; logLevel?: string }): Promise<TemporalService> {
   if (opts.address) {
     const added = await ensureSearchAttributes(opts.address, opts.namespace);
     if (added.length > 0) opts.logger.info({ added }, 'registered search attributes on the Temporal cluster');
     return { address: opts.address, kind: 'external', close: async () => undefined };
   }
-  const server = await startDevServer({
-    port: opts.port,
-    ip: '127.0.0.1',
-    namespaces: [opts.namespace],
-    dbFilename: join(opts.dataDir, 'temporal.sqlite'),
-    searchAttributes: { ...SEARCH_ATTRIBUTES },
-    logger: opts.logger,
-  });
-  return { address: server.address, kind: 'embedded', close: () => server.close() };
+  const data: TemporalThreadData = {
+    options: { port: opts.port, ip: '127.0.0.1', namespaces: [opts.namespace], dbFilename: join(opts.dataDir, 'temporal.sqlite'), searchAttributes: { ...SEARCH_ATTRIBUTES } },
+    logLevel: opts.logLevel ?? 'warn',
+  };
+  const thread = new Worker(new URL('./temporal-thread.mjs', import.meta.url), { workerData: data });
+  try {
+    const address = await new Promise<string>((resolve, reject) => {
+      thread.once('error', reject);
+      thread.once('exit', (code) => reject(new Error(`the embedded Temporal service thread exited with code ${code}`)));
+      thread.once('message', (m: TemporalThreadMessage) => (m.kind === 'ready' ? resolve(m.address) : reject(new Error(`the embedded Temporal service could not start: ${m.kind === 'error' ? m.message : m.kind}`))));
+    });
+    thread.removeAllListeners();
+    thread.on('error', (e) => opts.logger.error({ err: e }, 'the embedded Temporal service thread failed'));
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => {
+        thread.once('message', () => resolve());
+        thread.once('exit', () => resolve());
+      });
+      thread.postMessage({ kind: 'close' });
+      await closed;
+      await thread.terminate();
+    })());
+    return { address, kind: 'embedded', close };
+  } catch (e) {
+    await thread.terminate().catch(() => undefined);
+    throw e;
+  }
 }

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { createActivities, type TaskEvent } from '../activities/index.js';
+import { recordInputs } from '../activities/recorded.js';
 import { createToolRuntime } from '../tools/runtime.js';
 import { startWorker } from '../worker/index.js';
 
@@ -26,7 +27,7 @@ export interface GovernedWorkerOptions {
 
 export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<WorkerHandle> {
   const tools = createToolRuntime({ pool: opts.pool, sandboxDir: join(opts.dataDir, 'sandbox') });
-  const activities = createActivities({ db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}) });
+  const activities = recordInputs(createActivities({ db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}) }));
   // why an explicit identity: the worker's native bridge refuses an undefined one.
   const identity = `interceptor-${process.pid}@${hostname()}`;
   const running = await startWorker({ address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue, activities, identity });

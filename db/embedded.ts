@@ -17,8 +17,7 @@
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 import { InterceptorError } from '../lib/errors.js';
 import type { PoolOptions } from './pool.js';
 
@@ -84,7 +83,7 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   throw new InterceptorError('CONFLICT', `could not lock data directory \`${dir}\``);
 }
 
-/** Start PGlite on `dataDir` and serve it on 127.0.0.1; resolves once `pg` can connect. */
+/** Start PGlite on `dataDir` in its own thread and serve it on 127.0.0.1; resolves once `pg` can connect. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
   let unlock: () => Promise<void> = async () => undefined;
   let dbDir = 'memory://';
@@ -93,25 +92,39 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     unlock = await lockDataDir(opts.dataDir);
     dbDir = join(opts.dataDir, 'pgdata');
   }
-  let db: PGlite | undefined;
+  const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dbDir, port: opts.port ?? 0, maxConnections: SOCKET_SLOTS } });
   try {
-    db = await PGlite.create(dbDir);
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: opts.port ?? 0, maxConnections: SOCKET_SLOTS });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
-    const opened = db;
+    const port = await new Promise<number>((resolve, reject) => {
+      thread.once('error', reject);
+      thread.once('exit', (code) => reject(new Error(`the embedded Postgres thread exited with code ${code}`)));
+      thread.once('message', (m: ThreadMessage) => (m.kind === 'ready' ? resolve(m.port) : reject(new Error(`the embedded Postgres could not start: ${m.message}`))));
+    });
+    thread.removeAllListeners();
+    // why: a crash of the database thread must be loud; queries then fail (closed), never hang.
+    thread.on('error', (e) => process.stderr.write(`interceptor: the embedded Postgres thread failed: ${e.message}\n`));
+    let closing: Promise<void> | undefined;
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
-      async close() {
-        await server.stop();
-        await opened.close();
-        await unlock();
+      close() {
+        closing ??= (async () => {
+          const closed = new Promise<void>((resolve) => {
+            thread.once('message', () => resolve());
+            thread.once('exit', () => resolve());
+          });
+          thread.postMessage({ kind: 'close' });
+          await closed;
+          await thread.terminate();
+          await unlock();
+        })();
+        return closing;
       },
     };
   } catch (e) {
-    await db?.close().catch(() => undefined);
+    await thread.terminate().catch(() => undefined);
     await unlock();
     throw e;
   }
 }
+
+type ThreadMessage = { kind: 'ready'; port: number } | { kind: 'error'; message: string };

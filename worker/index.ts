@@ -5,14 +5,14 @@
  */
 import { hostname } from 'node:os';
 import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
-import type { GovernedTaskActivities } from '../workflows/contract.js';
+import type { WorkerActivities } from '../workflows/contract.js';
 import { workflowBundle } from './bundle.js';
 
 export interface StartWorkerOptions {
   address: string;
   namespace: string;
   taskQueue: string;
-  activities: GovernedTaskActivities;
+  activities: WorkerActivities;
   maxConcurrentActivities?: number;
   identity?: string;
 }

@@ -6,7 +6,15 @@ import type { AgentIdentity, Decision, DecisionReason, ExecutionPlan, PlanFormat
 
 export type TaskStatus = 'RUNNING' | 'AWAITING_APPROVAL' | 'COMPLETED' | 'PARTIALLY_BLOCKED' | 'BLOCKED' | 'FAILED' | 'CANCELLED';
 export type TaskOutcome = Exclude<TaskStatus, 'RUNNING' | 'AWAITING_APPROVAL'>;
-export type StepState = 'PENDING' | 'ASSESSING' | 'AWAITING_APPROVAL' | 'EXECUTING' | 'EXECUTED' | 'DENIED' | 'SKIPPED' | 'FAILED' | 'CANCELLED';
+/** READY: allowed, budget reserved, waiting for the caller to run the tool and report its result (caller-executed tasks). */
+export type StepState = 'PENDING' | 'ASSESSING' | 'AWAITING_APPROVAL' | 'READY' | 'EXECUTING' | 'EXECUTED' | 'DENIED' | 'SKIPPED' | 'FAILED' | 'CANCELLED';
+
+/**
+ * Who runs an allowed step's tool: the worker (built-in and registered tools), or the caller that
+ * submitted the task (the MCP proxy in durable mode, which holds the upstream connection) and then
+ * reports the result with `reportToolResult`.
+ */
+export type Executor = 'worker' | 'caller';
 
 export interface Principal {
   kind: 'agent' | 'user' | 'system';
@@ -25,6 +33,10 @@ export interface GovernedTaskInput {
   source: { format: PlanFormat; payload: unknown };
   approvalTimeoutMs: number;
   submittedAt: string;
+  /** Absent means `worker` (tasks started before callers could execute). */
+  executor?: Executor;
+  /** How long a caller-executed step waits for its result before it fails. */
+  resultTimeoutMs?: number;
 }
 
 /**
@@ -52,6 +64,16 @@ export interface ApprovalDecisionSignal {
   decision: 'APPROVE' | 'DENY';
   decidedBy: string;
   reason: string;
+}
+
+/** What the API signals after it has recorded a caller-reported tool result in the database. */
+export interface ToolResultSignal {
+  stepId: string;
+  ok: boolean;
+  resultDigest: string;
+  error?: { code: string; message: string };
+  usage: { costUsd: number; tokens: number; wallTimeMs: number };
+  reportedBy: string;
 }
 
 export interface CancelSignal {
@@ -123,3 +145,21 @@ export interface GovernedTaskActivities {
   recordStep(input: { taskId: string; tenant: string; view: StepView }): Promise<void>;
   recordOutcome(input: { taskId: string; tenant: string; view: TaskView }): Promise<void>;
 }
+
+/** The governance activities: short, idempotent, database-bound; the workflow runs them as local activities. */
+export type GovernanceActivityName = Exclude<keyof GovernedTaskActivities, 'executeTool'>;
+
+type InputOf<K extends keyof GovernedTaskActivities> = Parameters<GovernedTaskActivities[K]>[0];
+type OutputOf<K extends keyof GovernedTaskActivities> = Awaited<ReturnType<GovernedTaskActivities[K]>>;
+
+/**
+ * A governance activity as the worker registers it: its result carries its input. why: Temporal
+ * records a local activity as a marker holding only the result, and the history must stay a complete
+ * replay source (replay/ reads what each call was asked as well as what it answered).
+ */
+export type RecordedActivities = {
+  [K in GovernanceActivityName]: (input: InputOf<K>) => Promise<{ input: InputOf<K>; output: OutputOf<K> }>;
+};
+
+/** Everything the worker registers: the recorded governance activities and the tool activity. */
+export type WorkerActivities = RecordedActivities & Pick<GovernedTaskActivities, 'executeTool'>;

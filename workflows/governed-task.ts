@@ -9,18 +9,23 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DecisionReason, ExecutionPlan, PlanStep, StepAssessment } from '../governance/types.js';
-import type { ApprovalDecisionSignal, GovernedTaskActivities, GovernedTaskInput, StepView, TaskOutcome, TaskView } from './contract.js';
-import { approvalDecisionSignal, cancelSignal, statusQuery } from './messages.js';
+import type { ApprovalDecisionSignal, GovernedTaskActivities, GovernedTaskInput, RecordedActivities, StepView, TaskOutcome, TaskView, ToolResultSignal, ToolRunResult } from './contract.js';
+import { approvalDecisionSignal, cancelSignal, DEFAULT_RESULT_TIMEOUT_MS, GOVERNANCE_ACTIVITIES, statusQuery, toolResultSignal } from './messages.js';
 import { riskLevelOf, taskOutcome } from './outcome.js';
 
-const act = proxyActivities<GovernedTaskActivities>({
+// why local activities: the governance steps are short, idempotent and bound to the database; run
+// in the worker between workflow task completions, they cost no server round trip each (a one-step
+// task needs two workflow tasks instead of nine). Each is still retried and recorded (as a marker).
+const local = proxyLocalActivities<RecordedActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 },
 });
+const act = outputsOf(local);
 // why: a tool acts on the world; its activity is idempotent per task step, but a stuck tool must
 // not be retried forever, and a business failure comes back as a value, not as a retry.
 const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
@@ -33,11 +38,16 @@ const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
 export async function governedTask(input: GovernedTaskInput): Promise<TaskView> {
   const view: TaskView = { taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, status: 'RUNNING', steps: [], reasons: [] };
   const decisions = new Map<string, ApprovalDecisionSignal>();
+  const results = new Map<string, ToolResultSignal>();
   let cancelRequested: string | undefined;
 
   setHandler(statusQuery, () => view);
   setHandler(approvalDecisionSignal, (d) => {
     if (!decisions.has(d.approvalId)) decisions.set(d.approvalId, d);
+  });
+  // why first wins: the API records a result once; a repeated signal (a retried mutation) changes nothing.
+  setHandler(toolResultSignal, (r) => {
+    if (!results.has(r.stepId)) results.set(r.stepId, r);
   });
   setHandler(cancelSignal, (c) => {
     cancelRequested ??= c.reason || 'cancelled';
@@ -68,7 +78,7 @@ export async function governedTask(input: GovernedTaskInput): Promise<TaskView> 
       return await finish('BLOCKED', [auth.reason]);
     }
 
-    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, decisions, () => cancelRequested);
+    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, { decisions, results }, () => cancelRequested);
     await runner.runAll();
     if (cancelRequested !== undefined) return await finish('CANCELLED', [{ code: 'CANCELLED', message: cancelRequested }]);
     return await finish(taskOutcome(view.steps));
@@ -91,9 +101,13 @@ class StepRunner {
     private readonly planVersion: string,
     private readonly identity: Parameters<GovernedTaskActivities['assessStep']>[0]['identity'],
     private readonly view: TaskView,
-    private readonly decisions: Map<string, ApprovalDecisionSignal>,
+    private readonly inbox: { decisions: Map<string, ApprovalDecisionSignal>; results: Map<string, ToolResultSignal> },
     private readonly cancelled: () => string | undefined,
   ) {}
+
+  private get decisions(): Map<string, ApprovalDecisionSignal> {
+    return this.inbox.decisions;
+  }
 
   async runAll(): Promise<void> {
     for (const step of this.plan.steps) this.settle(step);
@@ -182,23 +196,47 @@ class StepRunner {
       v.reasons.push(reservation.reason);
       return this.record(v);
     }
-    v.state = 'EXECUTING';
-    // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
-    const run = await CancellationScope.nonCancellable(async () => {
-      try {
-        const r = await tools.executeTool({ ...base, planVersion: this.planVersion });
-        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey: reservation.reservationKey, usage: r.ok ? r.usage : null });
-        return r;
-      } catch (err) {
-        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey: reservation.reservationKey, usage: null });
-        throw err;
-      }
-    }).catch((err: unknown) => ({ ok: false as const, resultDigest: '', error: { code: 'TOOL_UNAVAILABLE', message: errorMessage(err) }, usage: { costUsd: 0, tokens: 0, wallTimeMs: 0 } }));
+    const run = this.input.executor === 'caller' ? await this.awaitCallerResult(v, reservation.reservationKey) : await this.runOnWorker(v, reservation.reservationKey);
     v.executed = run.ok;
     v.resultDigest = run.resultDigest || undefined;
     v.state = run.ok ? 'EXECUTED' : 'FAILED';
     if (run.error) v.error = run.error;
     return this.record(v);
+  }
+
+  /** The worker runs the tool (an ordinary activity: heartbeats, its own retries) and settles the budget. */
+  private async runOnWorker(v: StepView, reservationKey: string): Promise<ToolRunResult> {
+    const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
+    v.state = 'EXECUTING';
+    // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
+    return CancellationScope.nonCancellable(async () => {
+      try {
+        const r = await tools.executeTool({ ...base, planVersion: this.planVersion });
+        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: r.ok ? r.usage : null });
+        return r;
+      } catch (err) {
+        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: null });
+        throw err;
+      }
+    }).catch((err: unknown) => ({ ok: false as const, resultDigest: '', error: { code: 'TOOL_UNAVAILABLE', message: errorMessage(err) }, usage: { costUsd: 0, tokens: 0, wallTimeMs: 0 } }));
+  }
+
+  /**
+   * The caller runs the tool: the step is recorded READY (what the caller waits for), then the workflow
+   * waits for the result the API recorded, a cancellation, or the timeout, and settles the budget.
+   */
+  private async awaitCallerResult(v: StepView, reservationKey: string): Promise<ToolRunResult> {
+    v.state = 'READY';
+    await this.record(v);
+    const timeoutMs = this.input.resultTimeoutMs ?? DEFAULT_RESULT_TIMEOUT_MS;
+    await condition(() => this.inbox.results.has(v.stepId) || this.cancelled() !== undefined, timeoutMs);
+    const reported = this.inbox.results.get(v.stepId);
+    await CancellationScope.nonCancellable(() => act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: reported?.ok ? reported.usage : null }));
+    if (reported) return { ok: reported.ok, resultDigest: reported.resultDigest, ...(reported.error ? { error: reported.error } : {}), usage: reported.usage };
+    const error = this.cancelled() !== undefined
+      ? { code: 'CANCELLED', message: 'the task was cancelled before the caller reported the result' }
+      : { code: 'RESULT_TIMEOUT', message: `the caller did not report the tool's result within ${Math.round(timeoutMs / 1000)} s` };
+    return { ok: false, resultDigest: '', error, usage: { costUsd: 0, tokens: 0, wallTimeMs: 0 } };
   }
 
   private cancelStep(v: StepView): Promise<StepView> {
@@ -241,4 +279,16 @@ function isTerminal(v: StepView): boolean {
 function errorMessage(err: unknown): string {
   if (err instanceof ApplicationFailure || err instanceof Error) return err.message;
   return String(err);
+}
+
+type GovernanceCalls = Omit<GovernedTaskActivities, 'executeTool'>;
+
+/** The recorded activities as the workflow uses them: each call answers its output. */
+function outputsOf(recorded: RecordedActivities): GovernanceCalls {
+  const calls = {} as Record<string, (input: unknown) => Promise<unknown>>;
+  for (const name of GOVERNANCE_ACTIVITIES) {
+    const run = recorded[name] as (input: unknown) => Promise<{ output: unknown }>;
+    calls[name] = async (input) => (await run(input)).output;
+  }
+  return calls as unknown as GovernanceCalls;
 }

@@ -21,6 +21,7 @@ interface Watcher {
 
 export class ChangeFeed {
   private readonly watchers = new Map<string, Watcher>();
+  private readonly waiters = new Map<string, Set<() => void>>();
   private closed = false;
 
   constructor(private readonly intervalMs: number, private readonly log: FeedLogger) {}
@@ -49,6 +50,33 @@ export class ChangeFeed {
   poke(topic: string): void {
     const w = this.watchers.get(topic);
     if (w) void this.tick(w);
+    const waiting = this.waiters.get(topic);
+    if (waiting) {
+      this.waiters.delete(topic);
+      for (const wake of waiting) wake();
+    }
+  }
+
+  /**
+   * Resolves at the next poke of `topic` or after `timeoutMs`, whichever comes first. why the timeout:
+   * a worker in another process pokes nothing here, so a waiter must look again on its own.
+   */
+  next(topic: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(topic) ?? new Set<() => void>();
+      this.waiters.set(topic, set);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        set.delete(wake);
+        if (set.size === 0 && this.waiters.get(topic) === set) this.waiters.delete(topic);
+        resolve();
+      }, Math.max(0, timeoutMs));
+      timer.unref();
+      set.add(wake);
+    });
   }
 
   close(): void {

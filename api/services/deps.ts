@@ -3,6 +3,8 @@ import { buildAuditEvent } from '../../governance/audit/build.js';
 import type { AuditEventType } from '../../governance/audit/schema.js';
 import type { Viewer } from '../access.js';
 import type { ChangeFeed } from './change-feed.js';
+import type { DeterminismReplayer } from './forensics/analysis.js';
+import type { EvidenceKeys } from './forensics/evidence-keys.js';
 import type { IdentityService } from './identity.js';
 import type { ApiStore, Db } from './store.js';
 import type { WorkflowGateway } from './workflows.js';
@@ -32,6 +34,10 @@ export interface ServiceDeps {
   config: ServiceConfig;
   logger: ServiceLogger;
   now: () => Date;
+  /** The evidence signing key; stored in the API's database when absent. */
+  evidenceKeys?: EvidenceKeys;
+  /** Replays a history against the workflow code; the worker's bundle when absent. */
+  determinism?: DeterminismReplayer;
 }
 
 export function actorOf(viewer: Viewer): { kind: 'agent' | 'user'; id: string } {

@@ -6,6 +6,9 @@ import { createAuditService } from './audit.js';
 import { createBudgetService } from './budgets.js';
 import type { ServiceDeps } from './deps.js';
 import { createEventService } from './events.js';
+import { createForensicsService } from './forensics/analysis.js';
+import { createEvidenceService } from './forensics/evidence.js';
+import { createEvidenceKeys, pgEvidenceKeyStore } from './forensics/evidence-keys.js';
 import { createPolicyService } from './policies.js';
 import { createReplayService } from './replay.js';
 import { createTaskService } from './tasks.js';
@@ -14,8 +17,11 @@ import type { Services } from './types.js';
 
 export function createServices(deps: ServiceDeps): Services {
   const tasks = createTaskService(deps);
+  const evidenceKeys = deps.evidenceKeys ?? createEvidenceKeys(pgEvidenceKeyStore(deps.store.pool));
   return {
     replay: createReplayService(deps),
+    forensics: createForensicsService(deps),
+    evidence: createEvidenceService(deps, evidenceKeys),
     tasks,
     approvals: createApprovalService(deps),
     agents: createAgentService(deps),

@@ -2,12 +2,16 @@
  * @module Policy sets: admins publish Cedar text (validated; errors come back as data with line and
  * column; a valid set becomes active) and roll back by activating an earlier version.
  */
-import { compilePolicySet } from '../../governance/policy/index.js';
+import { compilePolicySet, type CompiledPolicySet } from '../../governance/policy/index.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { notFound, readTenant, requireRole, writeTenant } from '../access.js';
 import { forTenants, recordAudit, type ServiceDeps } from './deps.js';
+import { driftOverRecentTasks } from './forensics/drift.js';
 import type { PolicySetRow } from './store.js';
-import type { PolicyService, PolicySetModel } from './types.js';
+import type { DriftReportModel, PolicyService, PolicySetModel } from './types.js';
+
+/** How many of the tenant's most recent tasks the publish-time drift preview re-decides. */
+export const DRIFT_PREVIEW_TASKS = 50;
 
 function policySetModel(p: PolicySetRow): PolicySetModel {
   return { version: p.version, tenant: p.tenant, description: p.description || null, cedar: p.cedar, active: p.active, createdBy: p.createdBy, createdAt: p.createdAt };
@@ -15,6 +19,17 @@ function policySetModel(p: PolicySetRow): PolicySetModel {
 
 export function createPolicyService(deps: ServiceDeps): PolicyService {
   const { store } = deps;
+
+  // why never fatal: the set is already published and active; a preview that fails must not hide that.
+  async function driftPreview(tenant: string, policy: CompiledPolicySet): Promise<DriftReportModel | null> {
+    try {
+      return await driftOverRecentTasks(deps, tenant, policy, { lastN: DRIFT_PREVIEW_TASKS });
+    } catch (e) {
+      deps.logger.warn({ err: e, tenant, version: policy.version }, 'drift preview of a published policy set failed');
+      return null;
+    }
+  }
+
   return {
     async list(viewer) {
       const v = requireRole(viewer, 'admin', 'investigator');
@@ -43,7 +58,7 @@ export function createPolicyService(deps: ServiceDeps): PolicyService {
         await recordAudit(deps, db, { tenant, type: 'policy.published', viewer: v, data: { version, activated: true, policies: compiled.policySet.policies.map((p) => p.id), description: input.description ?? '' } });
         return r;
       });
-      return { version, policySet: policySetModel(row), activated: true, errors: [] };
+      return { version, policySet: policySetModel(row), activated: true, errors: [], driftPreview: await driftPreview(tenant, compiled.policySet) };
     },
 
     async activate(viewer, input) {

@@ -136,11 +136,16 @@ export interface ApiStore {
   ensureTenant(db: Db, id: string): Promise<void>;
   listTenants(db: Db): Promise<string[]>;
 
-  insertTask(db: Db, row: { id: string; tenant: string; agentId: string; submittedBy: string; goal: string; plan: ExecutionPlan | null }): Promise<{ row: TaskRow; created: boolean }>;
+  insertTask(db: Db, row: { id: string; tenant: string; agentId: string; submittedBy: string; goal: string; plan: ExecutionPlan | null; summary?: Record<string, unknown> }): Promise<{ row: TaskRow; created: boolean }>;
   /** The task, only if it belongs to `tenant`; null `tenant` searches every tenant (platform administrator). */
   getTask(db: Db, tenant: string | null, id: string): Promise<TaskRow | null>;
   listTasks(db: Db, filter: TaskListFilter, page: KeysetPage): Promise<PageOf<TaskRow>>;
   listSteps(db: Db, taskId: string): Promise<StepRow[]>;
+  /**
+   * Record the result of a step the caller executed, once: the execution row and the step's result.
+   * `recorded: false` returns what an earlier report recorded (nothing is changed).
+   */
+  recordReportedResult(db: Db, r: { tenant: string; taskId: string; stepId: string; tool: string; args: Record<string, unknown>; ok: boolean; result: unknown; error: { code: string; message: string } | null; at: Date }): Promise<{ recorded: boolean; ok: boolean; result: unknown; error: unknown }>;
   /** Record an outcome for a task whose workflow could not be started. */
   failTask(db: Db, tenant: string, id: string, reason: { code: string; message: string }): Promise<void>;
 

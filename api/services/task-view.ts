@@ -15,7 +15,7 @@ const StepViewSchema = z.looseObject({
   stepId: z.string(),
   tool: z.string(),
   dependsOn: z.array(z.string()).default([]),
-  state: z.enum(['PENDING', 'ASSESSING', 'AWAITING_APPROVAL', 'EXECUTING', 'EXECUTED', 'DENIED', 'SKIPPED', 'FAILED', 'CANCELLED']),
+  state: z.enum(['PENDING', 'ASSESSING', 'AWAITING_APPROVAL', 'READY', 'EXECUTING', 'EXECUTED', 'DENIED', 'SKIPPED', 'FAILED', 'CANCELLED']),
   decision: z.enum(['ALLOW', 'DENY', 'REQUIRE_APPROVAL']).optional(),
   reasons: z.array(ReasonSchema).default([]),
   determiningPolicies: z.array(z.string()).default([]),
@@ -132,4 +132,18 @@ const TERMINAL_STEP_STATES: readonly StepState[] = ['EXECUTED', 'DENIED', 'SKIPP
 export function firstDecisionsKnown(view: TaskView): boolean {
   if (view.status !== 'RUNNING') return true;
   return view.steps.length > 0 && view.steps.every((s) => s.decision !== undefined || TERMINAL_STEP_STATES.includes(s.state));
+}
+
+/** The same test on the stored model: every step has a decision or a settled state. */
+export function modelDecided(model: TaskModel): boolean {
+  return model.steps.length > 0 && model.steps.every((s) => s.decision !== null || TERMINAL_STEP_STATES.includes(s.state));
+}
+
+/**
+ * For a caller-executed task: the caller has something to do (a step is READY) or nothing left to
+ * wait for here (every step settled or awaiting a person). why not "every step decided": a step
+ * depending on a READY one is decided only after the caller reports, and the caller is the one waiting.
+ */
+export function modelActionable(model: TaskModel): boolean {
+  return model.steps.some((s) => s.state === 'READY') || (model.steps.length > 0 && model.steps.every((s) => TERMINAL_STEP_STATES.includes(s.state)));
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { extractPlan } from '../../governance/plan/index.js';
 import type { ExecutionPlan } from '../../governance/types.js';
-import { sha256Hex } from '../../lib/canonical-json.js';
+import { digestJson, sha256Hex } from '../../lib/canonical-json.js';
 import { InterceptorError, isInterceptorError } from '../../lib/errors.js';
 import type { CredentialRef, GovernedTaskInput, TaskView } from '../../workflows/contract.js';
 import { canReadTask, hasRole, notFound, readTenant, requireRole, requireViewer, type Viewer } from '../access.js';
@@ -13,10 +13,11 @@ import type { SubmitTaskInput } from '../inputs.js';
 import type { TaskModel } from '../schema/models.js';
 import { recordAudit, type ServiceDeps } from './deps.js';
 import type { TaskRow } from './store.js';
-import { firstDecisionsKnown, toTaskModel } from './task-view.js';
+import { modelActionable, modelDecided, toTaskModel } from './task-view.js';
 import type { TaskService } from './types.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often a submit waiting for decisions looks at the database without being poked. */
+const FALLBACK_LOOK_MS = 100;
 
 /** The source handed to the workflow: exactly what the agent sent, with the format it declared. */
 function sourceOf(input: SubmitTaskInput): GovernedTaskInput['source'] {
@@ -63,8 +64,12 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     }
   }
 
-  /** `live`: ask the workflow for its current view (one task at a time; listings read rows only). */
-  async function load(tenant: string, taskId: string, row?: TaskRow | null, live = true): Promise<TaskModel | null> {
+  /**
+   * The task from its rows, which the activities keep current (decisions, recorded steps, approvals,
+   * outcome). `live`: also ask the running workflow for its view - a round trip through Temporal and
+   * the worker, so only where the rows cannot answer (a submit that waited in vain).
+   */
+  async function load(tenant: string, taskId: string, row?: TaskRow | null, live = false): Promise<TaskModel | null> {
     const r = row ?? (await store.getTask(store.pool, tenant, taskId));
     if (!r) return null;
     const steps = await store.listSteps(store.pool, taskId);
@@ -73,20 +78,28 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     return toTaskModel(r, steps, approvals, view);
   }
 
-  async function waitForFirstDecisions(tenant: string, taskId: string): Promise<void> {
+  /**
+   * Wait (up to submitWaitMs) until every step of a new task is decided or settled. The activities
+   * record each decision in the database and, in this process, poke the task's topic; a worker in
+   * another process is seen by looking again every FALLBACK_LOOK_MS. A workflow query is the last resort.
+   */
+  async function waitForFirstDecisions(tenant: string, taskId: string, executor: SubmitTaskInput['executor']): Promise<TaskModel | null> {
     const deadline = Date.now() + deps.config.submitWaitMs;
-    while (Date.now() < deadline) {
-      const row = await store.getTask(store.pool, tenant, taskId);
-      if (row?.status === 'DONE') return;
-      const live = await liveView(taskId, Math.max(1, deadline - Date.now()));
-      if (live && firstDecisionsKnown(live)) return;
-      await sleep(Math.min(100, Math.max(0, deadline - Date.now())));
+    const topic = `task:${taskId}`;
+    const settled = executor === 'caller' ? modelActionable : modelDecided;
+    for (;;) {
+      // why subscribe before reading: a poke between the read and the wait must not be missed.
+      const poked = deps.feed.next(topic, Math.min(FALLBACK_LOOK_MS, Math.max(0, deadline - Date.now())));
+      const model = await load(tenant, taskId, null, false);
+      if (!model || model.status !== 'RUNNING' || settled(model)) return model;
+      if (Date.now() >= deadline) return load(tenant, taskId, null, true);
+      await poked;
     }
   }
 
   async function record(v: Viewer, taskId: string, input: SubmitTaskInput, plan: ExecutionPlan): Promise<{ row: TaskRow; created: boolean }> {
     return store.transaction(async (db) => {
-      const r = await store.insertTask(db, { id: taskId, tenant: v.tenant!, agentId: v.agentId!, submittedBy: v.id, goal: input.goal, plan });
+      const r = await store.insertTask(db, { id: taskId, tenant: v.tenant!, agentId: v.agentId!, submittedBy: v.id, goal: input.goal, plan, summary: { executor: input.executor } });
       if (r.created) {
         await recordAudit(deps, db, {
           tenant: v.tenant!, taskId, type: 'task.submitted', viewer: v,
@@ -104,6 +117,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
         taskId: row.id, tenant: row.tenant, agentId: row.agentId, credential: credentialRef(v),
         submittedBy: { kind: 'agent', id: v.id }, goal: input.goal, source: sourceOf(input),
         approvalTimeoutMs: deps.config.approvalTimeoutMs, submittedAt: now.toISOString(),
+        ...(input.executor === 'caller' ? { executor: 'caller' as const } : {}),
       });
     } catch (e) {
       deps.logger.error({ err: e, taskId: row.id }, 'could not start the governed task workflow');
@@ -120,9 +134,9 @@ export function createTaskService(deps: ServiceDeps): TaskService {
       const plan = extractOrExplain(input);
       const taskId = taskIdFor(v, input.idempotencyKey);
       const { row, created } = await record(v, taskId, input, plan);
-      if (created) await start(v, row, input);
-      if (created) await waitForFirstDecisions(row.tenant, taskId);
-      return (await load(row.tenant, taskId))!;
+      if (!created) return (await load(row.tenant, taskId))!;
+      await start(v, row, input);
+      return (await waitForFirstDecisions(row.tenant, taskId, input.executor)) ?? (await load(row.tenant, taskId))!;
     },
 
     async get(viewer, id) {
@@ -156,6 +170,44 @@ export function createTaskService(deps: ServiceDeps): TaskService {
       await workflows.cancel(id, { reason: reason?.trim() || 'cancelled', requestedBy: v.id });
       deps.feed.poke(`task:${id}`);
       return (await load(row.tenant, id))!;
+    },
+
+    async reportResult(viewer, input) {
+      const v = requireRole(viewer, 'agent');
+      const row = await store.getTask(store.pool, v.tenant, input.taskId);
+      if (!row || !canReadTask(v, row)) throw notFound('task', input.taskId);
+      if (row.agentId !== v.agentId) throw new InterceptorError('FORBIDDEN', 'only the agent that submitted the task may report its results');
+      if (row.summary.executor !== 'caller') throw new InterceptorError('CONFLICT', `task \`${row.id}\` runs its tools on the worker; it takes no reported results`);
+      const step = (await store.listSteps(store.pool, row.id)).find((s) => s.stepId === input.stepId);
+      const state = step ? toTaskModel(row, [step], [], null).steps.find((s) => s.stepId === input.stepId)?.state : undefined;
+      if (!step) throw new InterceptorError('NOT_FOUND', `task \`${row.id}\` has no decided step \`${input.stepId}\``, { issues: [{ path: 'input.stepId', message: 'no such decided step' }] });
+      const usage = { costUsd: input.usage?.costUsd ?? 0, tokens: input.usage?.tokens ?? 0, wallTimeMs: input.usage?.wallTimeMs ?? 0 };
+      const result = input.ok ? (input.result ?? null) : null;
+      const error = input.ok ? null : input.error!;
+      const digest = digestJson(input.ok ? result : { error });
+      const stored = await store.transaction(async (db) => {
+        // why READY is checked only for a first report: a retried report after the step settled must still be recognised.
+        const r = await store.recordReportedResult(db, { tenant: row.tenant, taskId: row.id, stepId: step.stepId, tool: step.tool, args: step.args, ok: input.ok, result, error, at: deps.now() });
+        if (r.recorded) {
+          if (state !== 'READY') throw new InterceptorError('CONFLICT', `step \`${step.stepId}\` is ${String(state).toLowerCase().replace('_', ' ')}, not ready for a result`, { details: { state } });
+          await recordAudit(deps, db, {
+            tenant: row.tenant, taskId: row.id, stepId: step.stepId, type: input.ok ? 'tool.executed' : 'tool.failed', viewer: v,
+            data: { tool: step.tool, executor: 'caller', argsDigest: digestJson(step.args), resultDigest: digest, usage, ...(error ? { error } : {}) },
+          });
+        }
+        return r;
+      });
+      const storedDigest = digestJson(stored.ok ? (stored.result ?? null) : { error: stored.error });
+      if (!stored.recorded && storedDigest !== digest) {
+        throw new InterceptorError('CONFLICT', `a different result was already reported for step \`${step.stepId}\``, { details: { resultDigest: storedDigest } });
+      }
+      // why signal even for a repeated report: the first report's signal may be what was lost. A
+      // repeat that finds the workflow already finished has nothing left to deliver.
+      const signal = workflows.signalToolResult(row.id, { stepId: step.stepId, ok: input.ok, resultDigest: digest, ...(error ? { error } : {}), usage, reportedBy: v.id });
+      if (stored.recorded) await signal;
+      else await signal.catch((e: unknown) => deps.logger.warn({ err: e, taskId: row.id }, 'a repeated tool result could not be signalled'));
+      deps.feed.poke(`task:${row.id}`);
+      return (await load(row.tenant, row.id))!;
     },
 
     loadUnchecked: (tenant, id) => load(tenant, id),

@@ -1,4 +1,5 @@
-import type { ReplayRecord } from '../../replay/index.js';
+import type { DeterminismResult } from '../../replay/determinism/index.js';
+import type { DriftGroup, DriftReport, ReplayDiff, ReplayRecord, WhatIfResult, WhatIfStep } from '../../replay/index.js';
 /**
  * @module The service contract resolvers call. Each method receives the viewer and enforces role and
  * tenant itself, so a resolver cannot forget a check; inputs arrive already parsed by api/inputs.ts.
@@ -14,10 +15,16 @@ import type {
   RegisterAgentInputSchema,
   RegisterToolInputSchema,
   SetBudgetInputSchema,
+  ReportToolResultInput,
   SubmitTaskInput,
   TaskFilterSchema,
 } from '../inputs.js';
 import type { ApprovalModel, Connection, ReasonModel, TaskModel } from '../schema/models.js';
+import type { EvidenceJwk } from './forensics/evidence-keys.js';
+import type { PolicyDriftInput, WhatIfArgs } from './forensics/inputs.js';
+import type { PublishedKeySet } from './forensics/jwks.js';
+import type { ResolvedPolicy } from './forensics/policy.js';
+import type { WhatIfStepDiff } from './forensics/what-if-view.js';
 
 export interface Page {
   first: number;
@@ -29,6 +36,7 @@ export interface TaskService {
   get(viewer: Viewer | null, id: string): Promise<TaskModel | null>;
   list(viewer: Viewer | null, filter: z.output<typeof TaskFilterSchema>, page: Page): Promise<Connection<TaskModel> & { totalCount: number }>;
   cancel(viewer: Viewer | null, id: string, reason: string | null | undefined): Promise<TaskModel>;
+  reportResult(viewer: Viewer | null, input: ReportToolResultInput): Promise<TaskModel>;
   /** Read a task without access checks, for fields of objects the viewer already may read. */
   loadUnchecked(tenant: string, id: string): Promise<TaskModel | null>;
 }
@@ -121,6 +129,8 @@ export interface PublishResultModel {
   policySet: PolicySetModel | null;
   activated: boolean;
   errors: { message: string; line: number | null; column: number | null; policyId: string | null }[];
+  /** The published set's drift over the tenant's recent tasks; null when it failed or nothing was published. */
+  driftPreview?: DriftReportModel | null;
 }
 
 export interface PolicyService {
@@ -195,8 +205,96 @@ export interface ReplayService {
   get(viewer: Viewer | null, taskId: string): Promise<ReplayRecord & { taskId: string }>;
 }
 
+export interface ReplayDiffModel {
+  left: string;
+  right: string;
+  summary: ReplayDiff['summary'];
+  diff: ReplayDiff;
+  markdown: string;
+}
+
+export interface WhatIfModel {
+  taskId: string;
+  policy: ResolvedPolicy['describe'];
+  changed: number;
+  summary: WhatIfResult['summary'];
+  /** Steps decided differently (decision or determining policies), recorded against proposed. */
+  diff: WhatIfStepDiff[];
+  markdown: string;
+  steps: WhatIfStep[];
+}
+
+export interface DriftReportModel {
+  tasksEvaluated: number;
+  /** Tasks in the window whose history could not be read. */
+  tasksSkipped: number;
+  decisionsEvaluated: number;
+  changed: number;
+  /** Changed decisions grouped by the policies that determine the new decision. */
+  groups: DriftGroup[];
+  report: DriftReport;
+  policy?: ResolvedPolicy['describe'];
+}
+
+export interface DeterminismCheckModel {
+  taskId: string;
+  deterministic: boolean;
+  /** Where replay diverged from today's workflow code (event id, command, message); null when it did not. */
+  drift: NonNullable<DeterminismResult['error']> | null;
+}
+
+export interface EvidenceExportModel {
+  taskId: string;
+  /** The bundle as one JSON file (RFC 8785 canonical JSON). */
+  bundle: string;
+  /** SHA-256 (hex) of `bundle` exactly as returned. */
+  digest: string;
+  signature: string;
+  keyId: string;
+  bundleId: string;
+  summaryMarkdown: string;
+  summaryHtml: string;
+}
+
+export interface EvidenceFailureModel {
+  code: string;
+  part: string | null;
+  eventIndex: number | null;
+  message: string;
+}
+
+export interface EvidenceVerificationModel {
+  valid: boolean;
+  /** The kid the bundle's signature names, when it can be read. */
+  keyId: string | null;
+  failures: EvidenceFailureModel[];
+  notes: string[];
+}
+
+export interface ForensicsService {
+  diff(viewer: Viewer | null, args: { left: string; right: string }): Promise<ReplayDiffModel>;
+  whatIf(viewer: Viewer | null, args: WhatIfArgs): Promise<WhatIfModel>;
+  drift(viewer: Viewer | null, input: PolicyDriftInput): Promise<DriftReportModel>;
+  determinism(viewer: Viewer | null, taskId: string): Promise<DeterminismCheckModel>;
+}
+
+export interface EvidenceService {
+  /** Build, sign and audit a redacted evidence bundle of one task (investigators and admins of its tenant). */
+  export(viewer: Viewer | null, taskId: string): Promise<EvidenceExportModel>;
+  /** Verify a bundle against this server's evidence keys; failures exactly as replay's verifier reports them. */
+  verify(viewer: Viewer | null, bundle: string): Promise<EvidenceVerificationModel>;
+  /** The evidence keys as a JWKS (any authenticated viewer). */
+  publicKeys(viewer: Viewer | null): Promise<{ keys: EvidenceJwk[] }>;
+  /** Everything `/.well-known/jwks.json` publishes: agent credential keys and evidence keys; no viewer needed. */
+  jwks(): Promise<PublishedKeySet>;
+  /** Make sure the evidence signing key exists (called once at start, so the JWKS lists it at once); returns its kid. */
+  ensureKey(): Promise<string>;
+}
+
 export interface Services {
   replay: ReplayService;
+  forensics: ForensicsService;
+  evidence: EvidenceService;
   tasks: TaskService;
   approvals: ApprovalService;
   agents: AgentService;

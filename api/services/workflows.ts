@@ -5,8 +5,8 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { governedTask } from '../../workflows/governed-task.js';
-import type { ApprovalDecisionSignal, CancelSignal, GovernedTaskInput, TaskView } from '../../workflows/contract.js';
-import { GOVERNED_TASK_WORKFLOW, approvalDecisionSignal, cancelSignal, statusQuery } from '../../workflows/messages.js';
+import type { ApprovalDecisionSignal, CancelSignal, GovernedTaskInput, TaskView, ToolResultSignal } from '../../workflows/contract.js';
+import { GOVERNED_TASK_WORKFLOW, approvalDecisionSignal, cancelSignal, statusQuery, toolResultSignal } from '../../workflows/messages.js';
 
 export interface WorkflowGateway {
   /** Start the task's workflow (workflow id = task id); `existing` when one with that id already ran. */
@@ -15,6 +15,8 @@ export interface WorkflowGateway {
   status(taskId: string): Promise<TaskView | null>;
   signalApproval(taskId: string, signal: ApprovalDecisionSignal): Promise<void>;
   cancel(taskId: string, signal: CancelSignal): Promise<void>;
+  /** Hand a caller-reported tool result (already recorded in the database) to the task's workflow. */
+  signalToolResult(taskId: string, signal: ToolResultSignal): Promise<void>;
   /** The task's complete Temporal history (the replay source); null when the workflow is unknown. */
   history?(taskId: string): Promise<unknown | null>;
 }
@@ -59,6 +61,9 @@ export function createTemporalGateway(client: Client, opts: TemporalGatewayOptio
     },
     async cancel(taskId, signal) {
       await client.workflow.getHandle(taskId).signal(cancelSignal, signal);
+    },
+    async signalToolResult(taskId, signal) {
+      await client.workflow.getHandle(taskId).signal(toolResultSignal, signal);
     },
     async history(taskId) {
       try {

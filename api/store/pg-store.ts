@@ -14,6 +14,8 @@ import { getCredential, insertCredential, revokeCredential } from '../../db/quer
 import { activatePolicySet, createPolicySet, getActivePolicySet, listPolicySets } from '../../db/queries/policy-sets.js';
 import { getActiveSigningKeyWithPrivate, insertSigningKey, listSigningKeys } from '../../db/queries/signing-keys.js';
 import { getTask, insertTask, updateTask } from '../../db/queries/tasks.js';
+import { recordReportedExecution } from '../../db/queries/tool-executions.js';
+import { upsertStep } from '../../db/queries/steps.js';
 import { listTenants, upsertTenant } from '../../db/queries/tenants.js';
 import { listTools, upsertTool } from '../../db/queries/tools.js';
 import { withTransaction, type Queryable } from '../../db/pool.js';
@@ -64,12 +66,24 @@ export function createPgStore(pool: pg.Pool): ApiStore {
 
     insertTask: async (db, row) => {
       const before = await getTask(q(db), row.tenant, row.id);
-      await insertTask(q(db), { id: row.id, tenant: row.tenant, agentId: row.agentId, submittedBy: row.submittedBy, goal: row.goal, plan: row.plan });
+      await insertTask(q(db), { id: row.id, tenant: row.tenant, agentId: row.agentId, submittedBy: row.submittedBy, goal: row.goal, plan: row.plan, ...(row.summary ? { summary: row.summary } : {}) });
       return { row: (await getTaskWithView(q(db), row.tenant, row.id))!, created: before === null };
     },
     getTask: (db, tenant, id) => inAnyTenant(q(db), tenant, (t) => getTaskWithView(q(db), t, id)),
     listTasks: (db, filter, page) => searchTasks(q(db), filter, page),
     listSteps: (db, taskId) => listStepsOf(q(db), taskId),
+    recordReportedResult: async (db, r) => {
+      const key = `${r.taskId}/${r.stepId}`;
+      const written = await recordReportedExecution(q(db), {
+        key, tenant: r.tenant, taskId: r.taskId, stepId: r.stepId, tool: r.tool, now: r.at,
+        ...(r.ok ? { status: 'SUCCEEDED' as const, result: r.result ?? null } : { status: 'FAILED' as const, error: r.error }),
+      });
+      const e = written.execution;
+      if (written.recorded) {
+        await upsertStep(q(db), { taskId: r.taskId, stepId: r.stepId, tool: r.tool, args: r.args, executed: r.ok, ...(r.ok ? { result: r.result ?? null } : { error: r.error ?? undefined }) });
+      }
+      return { recorded: written.recorded, ok: e.status === 'SUCCEEDED', result: e.result, error: e.error };
+    },
     failTask: async (db, tenant, id, reason) => {
       await updateTask(q(db), tenant, id, { status: 'DONE', outcome: 'FAILED', summary: { reasons: [reason] }, completedAt: new Date() });
     },

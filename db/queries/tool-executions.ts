@@ -115,3 +115,33 @@ export async function getExecution(db: Queryable, tenant: string, key: string): 
   const r = await db.query<ExecutionRow>(`SELECT ${COLUMNS} FROM tool_executions WHERE tenant = $1::text AND key = $2::text`, [tenant, key]);
   return r.rows[0] ? toExecution(r.rows[0]) : null;
 }
+
+const ReportedSchema = z.object({
+  key: z.string().min(1).max(512),
+  tenant: z.string().min(1).max(128),
+  taskId: z.string().min(1).max(256),
+  stepId: z.string().min(1).max(256),
+  tool: z.string().min(1).max(256),
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  result: z.unknown().optional(),
+  error: z.unknown().optional(),
+  now: z.date(),
+});
+
+/**
+ * Record a tool call the caller ran itself (caller-executed tasks): the row is written complete, once.
+ * `recorded: false` returns the row an earlier report wrote, so a retried report can be recognised.
+ */
+export async function recordReportedExecution(db: Queryable, input: z.input<typeof ReportedSchema>): Promise<{ recorded: boolean; execution: ToolExecution }> {
+  const c = parseOrFail(ReportedSchema, input, 'reported tool execution');
+  const fresh = await db.query<ExecutionRow>(
+    `INSERT INTO tool_executions (key, tenant, task_id, step_id, tool, status, result, error, lease_expires_at, started_at, finished_at)
+     VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::jsonb, $8::jsonb, $9::timestamptz, $9::timestamptz, $9::timestamptz)
+     ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`,
+    [c.key, c.tenant, c.taskId, c.stepId, c.tool, c.status, jsonParam(c.result), jsonParam(c.error), c.now],
+  );
+  if (fresh.rows[0]) return { recorded: true, execution: toExecution(fresh.rows[0]) };
+  const current = await getExecution(db, c.tenant, c.key);
+  if (!current) throw new InterceptorError('CONFLICT', `execution key \`${c.key}\` belongs to another tenant`);
+  return { recorded: false, execution: current };
+}

@@ -35,6 +35,9 @@ const QUIET = new Set([
   'ActivityTaskCancelRequested',
 ]);
 
+/** The marker name the Temporal SDKs' core gives local activities. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
 const CLOSE_STATUS: Record<string, string> = {
   WorkflowExecutionCompleted: 'COMPLETED', WorkflowExecutionFailed: 'FAILED', WorkflowExecutionCanceled: 'CANCELED',
   WorkflowExecutionTerminated: 'TERMINATED', WorkflowExecutionTimedOut: 'TIMED_OUT', WorkflowExecutionContinuedAsNew: 'CONTINUED_AS_NEW',
@@ -124,6 +127,34 @@ class Collector {
     this.facts.push({ kind: 'activity', call });
   }
 
+  /**
+   * A local activity, recorded by the SDK as one marker holding its data (type, id, attempt) and
+   * result. The governed-task worker returns `{ input, output }` from its local activities because
+   * the marker keeps no input; a marker of any other shape is reported, not guessed at.
+   */
+  localActivity(e: NormalEvent): void {
+    const details = (e.attrs.details ?? {}) as Record<string, unknown>;
+    const data = this.decoded(details.data, e, 'local activity marker data') as { activity_type?: unknown; activity_id?: unknown; attempt?: unknown } | undefined;
+    const name = str(data?.activity_type);
+    if (!name) return void this.unrecognised.push({ eventId: e.id, type: e.type, message: 'local activity marker without an activity type' });
+    const call: ActivityCall = { name, activityId: str(data?.activity_id), scheduled: e, started: e, closed: e, attempt: toNumber(data?.attempt) ?? 1, input: undefined };
+    if (e.attrs.failure) {
+      call.closeType = 'Failed';
+      call.failure = failureMessage(e.attrs.failure);
+      this.note(e, call.failure);
+    } else {
+      const recorded = this.decoded(details.result, e, 'local activity result') as { input?: unknown; output?: unknown } | undefined;
+      if (!recorded || typeof recorded !== 'object' || !('input' in recorded)) {
+        return void this.unrecognised.push({ eventId: e.id, type: e.type, message: `local activity \`${name}\` did not record its input with its result` });
+      }
+      call.closeType = 'Completed';
+      call.input = recorded.input;
+      call.result = recorded.output;
+    }
+    if (call.attempt > 1) this.facts.push({ kind: 'retry', call, event: e });
+    this.facts.push({ kind: 'activity', call });
+  }
+
   /** Calls never closed (a running task) still count: they are reported at the end, in schedule order. */
   pending(): void {
     for (const call of this.calls.values()) if (!call.closed) this.facts.push({ kind: 'activity', call });
@@ -151,6 +182,9 @@ function handle(c: Collector, e: NormalEvent): void {
     case 'WorkflowExecutionSignaled':
       c.note(e, str(e.attrs.signalName));
       c.facts.push({ kind: 'signal', event: e, name: str(e.attrs.signalName), payload: signalPayload(c, e) });
+      return;
+    case 'MarkerRecorded':
+      if (str(e.attrs.markerName) === LOCAL_ACTIVITY_MARKER) c.localActivity(e);
       return;
     case 'WorkflowExecutionCancelRequested': c.facts.push({ kind: 'cancel-requested', event: e, cause: str(e.attrs.cause) || undefined }); return;
   }

@@ -15,7 +15,7 @@ import type { WorkflowGateway } from '../../api/services/workflows.js';
 import { createPgStore } from '../../api/store/pg-store.js';
 import { createApi, type ComposedApi } from '../../api/yoga.js';
 import { createMetricsSource } from '../../app/metrics-source.js';
-import type { ApprovalDecisionSignal, CancelSignal, GovernedTaskInput, TaskView } from '../../workflows/contract.js';
+import type { ApprovalDecisionSignal, CancelSignal, GovernedTaskInput, TaskView, ToolResultSignal } from '../../workflows/contract.js';
 import { backends, openTestDatabase, type TestDatabase } from '../db/helpers.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -24,6 +24,7 @@ export class RecordingGateway implements WorkflowGateway {
   started: GovernedTaskInput[] = [];
   signals: { taskId: string; signal: ApprovalDecisionSignal }[] = [];
   cancels: { taskId: string; signal: CancelSignal }[] = [];
+  results: { taskId: string; signal: ToolResultSignal }[] = [];
   views = new Map<string, TaskView>();
   failStart = false;
 
@@ -41,6 +42,9 @@ export class RecordingGateway implements WorkflowGateway {
   }
   async cancel(taskId: string, signal: CancelSignal): Promise<void> {
     this.cancels.push({ taskId, signal });
+  }
+  async signalToolResult(taskId: string, signal: ToolResultSignal): Promise<void> {
+    this.results.push({ taskId, signal });
   }
 }
 

@@ -2,7 +2,7 @@
  * The API on the real path, in one process: embedded Temporal service, the governed-task worker with
  * the real activities, and the API's Temporal gateway (start, status query, approval signal, cancel).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -109,5 +109,44 @@ describe('the API through Temporal', () => {
     const done = await until('cancellation', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'CANCELLED');
     expect(done.data.task.outcome).toBe('CANCELLED');
     expect(done.data.task.steps[1].executed).toBe(false);
+  }, 120_000);
+
+  it('runs a caller-executed step: READY on submit, the reported result completes it, and the worker never acts', async () => {
+    const plan = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'caller/never.txt', content: 'the worker must not write this' } }] };
+    const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'caller runs it', plan, executor: 'CALLER' } });
+    expect(submitted.errors).toBeUndefined();
+    const id = submitted.data.submitTask.id as string;
+    expect(submitted.data.submitTask.steps[0]).toMatchObject({ stepId: 'w', state: 'READY', decision: 'ALLOW' });
+    const REPORT = 'mutation($i: ReportToolResultInput!) { reportToolResult(input: $i) { id status } }';
+    const report = { taskId: id, stepId: 'w', ok: true, result: { bytes: 30 }, usage: { wallTimeMs: 4 } };
+    const first = await gql(demo.agentToken, REPORT, { i: report });
+    expect(first.errors).toBeUndefined();
+    const done = await until('completion', () => gql(demo.agentToken, 'query($id: ID!) { task(id: $id) { status steps { state executed result } } }', { id }), (r) => r.data.task.status === 'COMPLETED');
+    expect(done.data.task.steps[0]).toEqual({ state: 'EXECUTED', executed: true, result: { bytes: 30 } });
+    await expect(stat(join(dataDir, 'sandbox', 'demo', 'caller', 'never.txt'))).rejects.toThrow();
+    await expect(stat(join(dataDir, 'sandbox', 'caller', 'never.txt'))).rejects.toThrow();
+    // the same report again is harmless; a different one is refused and changes nothing
+    expect((await gql(demo.agentToken, REPORT, { i: report })).errors).toBeUndefined();
+    const other = await gql(demo.agentToken, REPORT, { i: { ...report, result: { bytes: 31 } } });
+    expect(other.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const after = await gql(demo.agentToken, 'query($id: ID!) { task(id: $id) { steps { result } } }', { id });
+    expect(after.data.task.steps[0].result).toEqual({ bytes: 30 });
+    const audit = await db.pool.query<{ data: Json }>(`SELECT event->'data' AS data FROM audit_events WHERE task_id = $1 AND event_type = 'tool.executed'`, [id]);
+    expect(audit.rows).toHaveLength(1);
+    expect(audit.rows[0]!.data).toMatchObject({ executor: 'caller' });
+  }, 120_000);
+
+  it('refuses results for a worker-executed task and malformed reports', async () => {
+    const plan = { steps: [{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT 1' } }] };
+    const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'worker runs it', plan } });
+    const id = submitted.data.submitTask.id as string;
+    const REPORT = 'mutation($i: ReportToolResultInput!) { reportToolResult(input: $i) { id } }';
+    const onWorker = await gql(demo.agentToken, REPORT, { i: { taskId: id, stepId: 'q', ok: true, result: 1 } });
+    expect(onWorker.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const bad = await gql(demo.agentToken, REPORT, { i: { taskId: id, stepId: 'q', ok: false } });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.extensions?.issues).toEqual([{ path: 'error', message: 'is required when `ok` is false' }]);
+    const asApprover = await gql(demo.approverKey, REPORT, { i: { taskId: id, stepId: 'q', ok: true, result: 1 } });
+    expect(asApprover.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   }, 120_000);
 });
