@@ -77,7 +77,7 @@ async function auditCommand(argv: string[], io: CliIo): Promise<number> {
       return broken ? 1 : 0;
     }
     if (positionals[0] === 'ship' && values.api) {
-      const r = await shipAudit(dataDir, records, values.api, io.env.INTERCEPTOR_ADMIN_TOKEN);
+      const r = await shipAudit(dataDir, records, values.api, auditToken(io.env));
       if (r.ok) io.out(`shipped ${r.shipped} events`);
       else io.err(`not shipped (${r.code}): ${r.message}; ${r.remaining} events kept`);
       return r.ok ? 0 : 1;
@@ -101,6 +101,8 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
     ...(a.policy ? { policyFile: a.policy } : {}),
     ...(a.tools ? { toolsFile: a.tools } : {}),
     ...(a.api ? { api: a.api } : {}),
+    // why an environment variable: an admin key must not show in the process list.
+    ...(a.api && auditToken(io.env) ? { shipToken: auditToken(io.env)! } : {}),
     ...(a.issuer ? { issuer: a.issuer } : {}),
     ...(a.audience ? { audience: a.audience } : {}),
   });
@@ -124,4 +126,9 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await proxy.close();
   }
+}
+
+/** The key audit records are shipped with: an admin API key of the tenant. */
+function auditToken(env: NodeJS.ProcessEnv | Record<string, string | undefined>): string | undefined {
+  return env.INTERCEPTOR_AUDIT_TOKEN || env.INTERCEPTOR_ADMIN_TOKEN || undefined;
 }

@@ -18,6 +18,7 @@ import { createPinGate } from './pins/gate.js';
 import { openPinStore } from './pins/store.js';
 import { createProxyCore, type ProxyCore } from './protocol/core.js';
 import { connectUpstream, type Upstream, type UpstreamSpec } from './upstream/index.js';
+import { shipAudit } from './audit/ship.js';
 
 export interface ProxyOptions {
   upstreams: UpstreamSpec[];
@@ -41,6 +42,12 @@ export interface ProxyOptions {
   pollMs?: number;
   /** HTTP client for the API (tests pass a scripted one). */
   fetch?: typeof fetch;
+  /**
+   * With `api`: ship the audit buffer to the API every `shipEveryMs` (default 10 s) with this token
+   * (an admin API key of the tenant). Without it the buffer is kept for `interceptor proxy audit ship`.
+   */
+  shipToken?: string;
+  shipEveryMs?: number;
 }
 
 export interface Proxy {
@@ -73,11 +80,14 @@ export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
   const pins = createPinGate({ store: openPinStore(opts.dataDir), audit, approveAllOnFirstUse: opts.approveAllOnFirstUse === true });
   const core = createProxyCore({ upstreams, governance, policy: () => policy, pins, governor, audit });
   const auth = createAuthenticator({ jwks: opts.jwks, ...(opts.issuer ? { issuer: opts.issuer } : {}), ...(opts.audience ? { audience: opts.audience } : {}) });
+  const shipper = opts.api && opts.shipToken ? startShipping(opts.dataDir, audit, opts.api, opts.shipToken, opts.shipEveryMs ?? 10_000, opts.fetch) : undefined;
   return {
     core,
     auth,
     audit,
     async close() {
+      await governor.drain?.();
+      await shipper?.stop();
       await Promise.all(upstreams.map((u) => u.close().catch(() => undefined)));
       audit.close();
     },
@@ -91,4 +101,27 @@ function createGovernor(opts: ProxyOptions, governance: ProxyGovernance, policy:
   }
   const budget = openLocalBudget(opts.dataDir, governance.budget);
   return createLocalGovernor({ policy: () => policy, governance, budget, audit });
+}
+
+/**
+ * Ship the buffer in the background while the API is reachable. why a timer and not per call: the
+ * decision path must not wait on the network; what is not shipped yet is safe on disk.
+ */
+function startShipping(dataDir: string, audit: AuditBuffer, api: string, token: string, everyMs: number, f: typeof fetch | undefined): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = running.then(async () => {
+      await audit.flush();
+      await shipAudit(dataDir, audit.readAll(), api, token, f);
+    }).catch(() => undefined);
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      tick();
+      await running;
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { activatePolicySet } from './Mutation/activatePolicySet.js';
 import { cancelTask } from './Mutation/cancelTask.js';
 import { decideApproval } from './Mutation/decideApproval.js';
 import { exportEvidence } from './Mutation/exportEvidence.js';
+import { ingestAuditEvents } from './Mutation/ingestAuditEvents.js';
 import { issueAgentCredential } from './Mutation/issueAgentCredential.js';
 import { issueApiKey } from './Mutation/issueApiKey.js';
 import { publishPolicySet } from './Mutation/publishPolicySet.js';
@@ -49,6 +50,7 @@ export const resolvers = {
     decideApproval,
     cancelTask,
     reportToolResult,
+    ingestAuditEvents,
     registerAgent,
     issueAgentCredential,
     revokeCredential,

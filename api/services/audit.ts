@@ -1,5 +1,12 @@
-/** @module Audit trail reads for investigators and admins: a task's chain (or the tenant's stream) and its verification. */
-import { verifyChain } from '../../governance/audit/chain.js';
+/**
+ * @module Audit trail reads for investigators and admins: a task's chain (or the tenant's stream) and
+ * its verification; and the ingestion of audit records a local-mode MCP proxy buffered on its disk.
+ */
+import { z } from 'zod';
+import { buildAuditEvent } from '../../governance/audit/build.js';
+import { chainHash, verifyChain } from '../../governance/audit/chain.js';
+import { AuditEventSchema } from '../../governance/audit/schema.js';
+import { parseOrFail } from '../../lib/validation.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { inTenant, notFound, readTenant, requireRole, type Viewer } from '../access.js';
 import type { ServiceDeps } from './deps.js';
@@ -38,6 +45,26 @@ export function createAuditService(deps: ServiceDeps): AuditService {
       return { edges, pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
     },
 
+    async ingest(viewer, records) {
+      const v = requireRole(viewer, 'admin');
+      const batch = parseOrFail(ShippedBatchSchema, records, 'events');
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i]!;
+        // why re-check the proxy's chain: a buffer edited on disk must not enter the server's log as genuine.
+        if (r.hash !== chainHash(r.prevHash, r.seq, r.event)) throw chainRefusal(i, 'its hash does not match its content');
+        const before = batch[i - 1];
+        if (before && (r.prevHash !== before.hash || r.seq !== before.seq + 1)) throw chainRefusal(i, 'it does not follow the record before it');
+        if (!inTenant(v, r.event.tenant)) throw new InterceptorError('FORBIDDEN', `record ${i} belongs to tenant \`${r.event.tenant}\`, which this key may not write`, { issues: [{ path: `events[${i}].event.tenant`, message: 'another tenant' }] });
+      }
+      // why rebuilt: the server applies its own redaction whatever the proxy did; the proxy's record is named for cross-reference.
+      const events = batch.map((r) => buildAuditEvent({
+        eventId: r.event.eventId, tenant: r.event.tenant, ...(r.event.taskId ? { taskId: r.event.taskId } : {}), ...(r.event.stepId ? { stepId: r.event.stepId } : {}),
+        type: r.event.type, actor: r.event.actor, at: r.event.at, data: { ...r.event.data, proxyRecord: { seq: r.seq, hash: r.hash } },
+      }));
+      await store.transaction((db) => store.appendAudit(db, events));
+      return events.length;
+    },
+
     async verify(viewer, taskId) {
       const v = requireRole(viewer, 'investigator', 'admin');
       const { chainId } = await chainFor(v, { taskId });
@@ -46,4 +73,18 @@ export function createAuditService(deps: ServiceDeps): AuditService {
       return { chainId, ok: brk === null, events: events.length, breakCode: brk?.code ?? null, breakIndex: brk?.index ?? null };
     },
   };
+}
+
+/** At most this many records per call; the shipper sends larger buffers in batches. */
+export const MAX_INGEST_BATCH = 500;
+
+const ShippedBatchSchema = z.array(z.object({
+  seq: z.number().int().min(1),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+  event: AuditEventSchema,
+})).min(1, 'must hold at least one record').max(MAX_INGEST_BATCH, `must hold at most ${MAX_INGEST_BATCH} records per call`);
+
+function chainRefusal(index: number, why: string): InterceptorError {
+  return new InterceptorError('BAD_USER_INPUT', `record ${index} breaks the buffer's hash chain: ${why}`, { issues: [{ path: `events[${index}]`, message: why }] });
 }

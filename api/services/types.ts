@@ -185,6 +185,8 @@ export interface ChainVerificationModel {
 export interface AuditService {
   list(viewer: Viewer | null, scope: { taskId?: string | null; tenant?: string | null }, page: Page): Promise<Connection<AuditEventModel>>;
   verify(viewer: Viewer | null, taskId: string): Promise<ChainVerificationModel>;
+  /** Store records shipped from an MCP proxy's audit buffer (admins of their tenant); answers how many. */
+  ingest(viewer: Viewer | null, records: unknown): Promise<number>;
 }
 
 export interface TaskEventModel {

@@ -8,7 +8,7 @@ import { InterceptorError } from '../../lib/errors.js';
 import { validateToolCall } from '../capability/index.js';
 import { evaluate, type PolicyRequest } from '../policy/index.js';
 import { resolveStepProvenance, scanArgs, type InjectionSignal, type StepProvenance } from '../provenance/index.js';
-import { assessRisk } from '../risk/index.js';
+import { assessRisk, scoreRisk } from '../risk/index.js';
 import type { PlanStep, RiskAssessment, StepAssessment, TrustLevel } from '../types.js';
 import { policyReasons } from './reasons.js';
 import type { AssessStepDeps, AssessStepInput } from './types.js';
@@ -24,7 +24,7 @@ export function assessStep(input: AssessStepInput, deps: AssessStepDeps): StepAs
   const provenance = resolveStepProvenance(plan, stepId);
   const signals = scanArgs(step.args);
   const known = tool !== undefined && tool.name === step.tool;
-  const risk = assessRisk({
+  const riskInput = {
     ...(known ? { tool } : {}),
     toolName: step.tool,
     args: step.args,
@@ -33,14 +33,17 @@ export function assessStep(input: AssessStepInput, deps: AssessStepDeps): StepAs
     ...(budget ? { budget: { fractionUsed: safeFraction(budget.fractionUsed) } } : {}),
     delegationDepth: identity.actingFor.length,
     unknownTool: !known,
-  });
+  };
+  // why two paths: everything but the delegation depth was computed just above and is valid by
+  // construction; only an over-long delegation chain needs the validating entry point (which rejects it)
+  const risk = riskInput.delegationDepth <= MAX_DELEGATION_DEPTH ? scoreRisk(riskInput) : assessRisk(riskInput);
   const base = { stepId, tool: step.tool, risk, tainted: provenance.tainted, taintSources: provenance.taintSources, argsDigest: digestJson(step.args), evaluatedAt: now.toISOString() };
   const capability = validateToolCall({ ...(tool ? { tool } : {}), toolName: step.tool, args: step.args, identity });
   if (!capability.ok || !known) {
     const reasons = capability.ok ? [] : capability.reasons;
     return { ...base, decision: 'DENY', reasons, determiningPolicies: [], policySetVersion: deps.policy.version };
   }
-  const response = evaluate(deps.policy, policyRequest(input, step, tool, provenance, signals, risk), { cache: deps.decisionCache !== false });
+  const response = evaluate(deps.policy, policyRequest(input, step, tool, provenance, signals, risk), { cache: deps.decisionCache !== false, engine: deps.policyEngine ?? 'auto' });
   return {
     ...base,
     decision: response.decision,
@@ -70,6 +73,9 @@ function policyRequest(input: AssessStepInput, step: PlanStep, tool: NonNullable
     now: input.now,
   };
 }
+
+/** The longest delegation chain the risk model accepts (see RiskInputScalarsSchema). */
+const MAX_DELEGATION_DEPTH = 1000;
 
 /** A fraction the risk model accepts; unreadable means spent (fail closed). */
 function safeFraction(f: number): number {

@@ -17,6 +17,8 @@ export interface AssessStepInput {
 
 export interface AssessStepDeps {
   policy: CompiledPolicySet;
-  /** Reuse Cedar verdicts of identical requests (default true; benchmarks turn it off). */
+  /** Reuse cedar-wasm verdicts of identical requests (default true; benchmarks turn it off). */
   decisionCache?: boolean;
+  /** Which Cedar evaluator decides (see EvaluateOptions.engine); default 'auto' (native first). */
+  policyEngine?: 'auto' | 'cedar-wasm';
 }

@@ -47,6 +47,8 @@ export const AUDIT_EVENT_TYPES = [
   'policy.published',
   'evidence.exported',
   'proxy.call',
+  // why: a caller-executed call whose result could not be reported to the API; the task will fail there.
+  'proxy.report_failed',
 ] as const;
 export const AuditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;

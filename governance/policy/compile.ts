@@ -8,6 +8,7 @@ import { parseOrFail } from '../../lib/validation.js';
 import { readAnnotations } from './annotations.js';
 import { cedar, type DetailedError, type PolicyJson } from './cedar.js';
 import { forbidToPermit } from './effect.js';
+import { NativeAuthorizer } from './native/index.js';
 import { lineColumnAtByte, lineColumnAtChar } from './positions.js';
 import { ensurePreparsed } from './preparsed.js';
 import { requestShapeOf } from './references.js';
@@ -160,5 +161,10 @@ function buildPolicySet(version: string, source: string, parsed: readonly Parsed
   if (errors.length > 0) return errors;
   const shape = { ...requestShapeOf(parsed.map((p) => p.json)), toolCache: new WeakMap() };
   const slices = new SliceIndex(version, parsed.map((p) => scopeOf(p.meta.id, p.json)));
-  return { version, status: 'ready', text: source, policies: parsed.map((p) => p.meta), loadErrors: [], cedar: cedarPolicies, byId, shape, slices };
+  const base = { version, status: 'ready' as const, text: source, policies: parsed.map((p) => p.meta), loadErrors: [], cedar: cedarPolicies, byId, shape, slices };
+  // why the Cedar effect: approval forbids run as permits inside Cedar (see above), and the native
+  // authorizer must see exactly what Cedar sees so that both give the same determining policies
+  const native = NativeAuthorizer.compile(parsed.map(({ meta, json }) => ({ id: meta.id, effect: meta.effect === 'forbid' && meta.approval ? 'permit' : meta.effect, json })), cedarPolicies);
+  if (native instanceof NativeAuthorizer) return { ...base, native };
+  return { ...base, nativeUnsupported: `policy \`${native.policyId}\`: ${native.unsupported}` };
 }

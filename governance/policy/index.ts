@@ -1,6 +1,6 @@
 /** @module Cedar policy engine: compile policy sets at publish time, decide tool calls at run time. */
 export { compilePolicySet, loadPolicySet, failClosedPolicySet, normalisePolicyText, policySetVersion, MAX_POLICY_TEXT } from './compile.js';
-export { evaluate, POLICY_SET_DIAGNOSTIC_ID } from './evaluate.js';
+export { decidedNatively, evaluate, POLICY_SET_DIAGNOSTIC_ID } from './evaluate.js';
 export type { EvaluateOptions } from './evaluate.js';
 export { clearDecisionCache } from './decision-cache.js';
 export { POLICY_SCHEMA, POLICY_ACTIONS } from './schema.js';

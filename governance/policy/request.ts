@@ -94,12 +94,19 @@ function pick(known: readonly string[], valueOf: (key: string) => CedarValue | u
 function trimAttrs(attrs: Record<string, CedarValue>, keep: RequestShape | ReadonlySet<string>): Record<string, CedarValue> {
   const names = 'attributes' in keep ? keep.attributes : keep;
   const out: Record<string, CedarValue> = {};
-  for (const [k, v] of Object.entries(attrs)) if (names.has(k)) out[k] = v;
+  // why for-in with hasOwn rather than Object.entries: this runs several times per decision
+  for (const k in attrs) if (Object.hasOwn(attrs, k) && names.has(k)) out[k] = attrs[k]!;
   return out;
 }
 
 function principalEntity(p: PolicyPrincipal, shape: RequestShape, requiredCapability: string | undefined): Entity {
-  const attrs = trimAttrs({ tenant: p.tenant, capabilities: capabilitiesToSend(p.capabilities, shape, requiredCapability), delegationDepth: p.actingFor.length, actingFor: [...p.actingFor] }, shape);
+  // why each attribute only when read: filtering a long capability list costs more than the decision
+  const read = shape.attributes;
+  const attrs: Record<string, CedarValue> = {};
+  if (read.has('tenant')) attrs['tenant'] = p.tenant;
+  if (read.has('capabilities')) attrs['capabilities'] = capabilitiesToSend(p.capabilities, shape, requiredCapability);
+  if (read.has('delegationDepth')) attrs['delegationDepth'] = p.actingFor.length;
+  if (read.has('actingFor')) attrs['actingFor'] = [...p.actingFor];
   const parents = shape.usesHierarchy ? p.actingFor.map((id) => ({ type: 'User', id })) : [];
   return { uid: { type: 'Agent', id: p.agentId }, attrs, parents };
 }
@@ -161,7 +168,8 @@ function projectArgs(args: Readonly<Record<string, unknown>>): Record<string, Ce
 function trustTags(call: CallFacts): Record<string, CedarValue> {
   const fallback = TRUST_RANK[call.lowestTrust];
   return Object.fromEntries(Object.keys(call.args).map((k) => {
-    const t = call.argTrust?.[k];
+    // why hasOwn: an argument named `toString` must not find Object.prototype's function
+    const t = call.argTrust !== undefined && Object.hasOwn(call.argTrust, k) ? call.argTrust[k] : undefined;
     return [k, t === undefined ? fallback : TRUST_RANK[t]];
   }));
 }

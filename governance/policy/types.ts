@@ -1,5 +1,6 @@
 /** @module Types of the policy engine: compiled policy sets, compile errors and decision requests. */
 import type { RiskLevel, TrustLevel } from '../types.js';
+import type { NativeAuthorizer } from './native/index.js';
 import type { ShapeWithCache } from './request.js';
 import type { PolicyAction } from './schema.js';
 import type { SliceIndex } from './slices.js';
@@ -55,6 +56,13 @@ export interface CompiledPolicySet {
   readonly shape: ShapeWithCache;
   /** @internal Which policies can apply to which request. */
   readonly slices: SliceIndex;
+  /**
+   * @internal The policies compiled to TypeScript closures (the fast path), absent when some
+   * policy uses a construct the native evaluator does not support: the set then runs on cedar-wasm.
+   */
+  readonly native?: NativeAuthorizer;
+  /** @internal Why `native` is absent, for benchmarks and diagnostics. */
+  readonly nativeUnsupported?: string;
 }
 
 export type CompileResult =

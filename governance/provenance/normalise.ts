@@ -16,7 +16,16 @@ export interface NormalisedText {
 const INVISIBLE = /^[\p{Cf}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]$/u;
 const HORIZONTAL_SPACE = /^[^\S\n]$/u;
 
+// why: printable ASCII plus tab, newline and carriage return has no invisible, compatibility or
+// non-ASCII space characters, so it can take the fast path below
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 export function normaliseForMatching(input: string): NormalisedText {
+  return PLAIN_ASCII.test(input) ? normaliseAscii(input) : normaliseAnyText(input);
+}
+
+/** The general path of normaliseForMatching (exported so tests can hold the fast path to it). */
+export function normaliseAnyText(input: string): NormalisedText {
   // why an array of pieces and a `last` variable: reading the end of a string being built with +=
   // flattens it each time, which made this quadratic on large inputs.
   const pieces: string[] = [];
@@ -41,4 +50,29 @@ export function normaliseForMatching(input: string): NormalisedText {
     last = folded[folded.length - 1] ?? last;
   }
   return { text: pieces.join(''), origin };
+}
+
+/** normaliseForMatching for PLAIN_ASCII text: the same rules, one character code at a time. */
+function normaliseAscii(input: string): NormalisedText {
+  let text = '';
+  const origin: number[] = [];
+  let last = 10; // '\n'
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c === 13) continue; // '\r' is dropped
+    if (c === 9 || c === 32) {
+      // horizontal space: collapsed, and dropped after a newline or at the start
+      if (last !== 32 && last !== 10) {
+        text += ' ';
+        origin.push(i);
+        last = 32;
+      }
+      continue;
+    }
+    const lower = c >= 65 && c <= 90 ? c + 32 : c;
+    text += String.fromCharCode(lower);
+    origin.push(i);
+    last = lower;
+  }
+  return { text, origin };
 }

@@ -27,6 +27,15 @@ export function riskLevelFor(score: number): RiskLevel {
 /** Score the risk of one step. Deterministic: the same input gives the same factors in the same order. */
 export function assessRisk(input: RiskInput): RiskAssessment {
   parseOrFail(RiskInputScalarsSchema, input, 'risk input');
+  return scoreRisk(input);
+}
+
+/**
+ * assessRisk without validating its input. why: assessStep builds this input from values it has
+ * just computed (provenance, injection signals) and checks the rest itself; running zod on them
+ * again on every decision was a tenth of its cost. Callers with outside input use assessRisk.
+ */
+export function scoreRisk(input: RiskInput): RiskAssessment {
   const factors: RiskFactor[] = [...toolFactors(input), ...taintFactors(input), ...injectionFactors(input), ...contextFactors(input)];
   const score = Math.min(100, Math.round(factors.reduce((sum, f) => sum + f.weight, 0)));
   return { score, level: riskLevelFor(score), factors };

@@ -10,6 +10,8 @@ import type { ChainedAuditRecord } from './buffer.js';
 
 export const SHIPPED_FILE = 'audit.shipped';
 export const INGEST_MUTATION = 'ingestAuditEvents';
+/** Records per call: the API accepts at most 500. */
+const SHIP_BATCH = 500;
 
 export type ShipResult =
   | { ok: true; shipped: number; remaining: 0 }
@@ -37,10 +39,21 @@ export async function shipAudit(dataDir: string, records: readonly ChainedAuditR
     return { ok: false, code: 'NO_INGEST_MUTATION', message: `the API has no \`${INGEST_MUTATION}\` mutation, so the events stay in the buffer`, remaining: pending.length };
   }
   if (pending.length === 0) return { ok: true, shipped: 0, remaining: 0 };
-  const res = await post(`mutation Ship($events: JSON!) { ${INGEST_MUTATION}(events: $events) }`, { events: pending });
-  if (res.errors?.length) return { ok: false, code: 'API_REFUSED', message: res.errors.map((e) => e.message).join('; '), remaining: pending.length };
-  const tmp = join(dataDir, `${SHIPPED_FILE}.tmp`);
-  writeFileSync(tmp, String(pending.at(-1)!.seq));
-  renameSync(tmp, join(dataDir, SHIPPED_FILE));
-  return { ok: true, shipped: pending.length, remaining: 0 };
+  let shipped = 0;
+  for (let i = 0; i < pending.length; i += SHIP_BATCH) {
+    const batch = pending.slice(i, i + SHIP_BATCH);
+    let res: Awaited<ReturnType<typeof post>>;
+    try {
+      res = await post(`mutation Ship($events: JSON!) { ${INGEST_MUTATION}(events: $events) }`, { events: batch });
+    } catch (e) {
+      return { ok: false, code: 'API_UNREACHABLE', message: `the API at \`${api}\` could not be reached: ${(e as Error).message}`, remaining: pending.length - shipped };
+    }
+    if (res.errors?.length) return { ok: false, code: 'API_REFUSED', message: res.errors.map((e) => e.message).join('; '), remaining: pending.length - shipped };
+    // INVARIANT: progress is recorded only after the API accepted the batch (it ingests idempotently, so a repeat is harmless).
+    const tmp = join(dataDir, `${SHIPPED_FILE}.tmp`);
+    writeFileSync(tmp, String(batch.at(-1)!.seq));
+    renameSync(tmp, join(dataDir, SHIPPED_FILE));
+    shipped += batch.length;
+  }
+  return { ok: true, shipped, remaining: 0 };
 }

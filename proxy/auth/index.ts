@@ -15,7 +15,7 @@ export const DEFAULT_ISSUER = 'interceptor';
 export const DEFAULT_AUDIENCE = 'interceptor-api';
 
 const JwksSchema = z.object({
-  keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string() }).loose()).max(100),
+  keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), use: z.string().optional() }).loose()).max(100),
 });
 
 export interface AuthOptions {
@@ -84,7 +84,9 @@ export async function loadRing(source: string): Promise<KeyRing> {
   const json = await readSource(source);
   const jwks = parseOrFail(JwksSchema, json, `key set \`${source}\``);
   const epoch = new Date(0).toISOString();
-  return createKeyRing(jwks.keys.map((k) => ({ kid: k.kid, publicJwk: { kty: k.kty, crv: k.crv, x: k.x }, createdAt: epoch, status: 'retired' })));
+  // why: the API's key set also publishes evidence-signing keys (`use: "evidence"`); only signature keys for credentials verify agents.
+  const credentialKeys = jwks.keys.filter((k) => k.use === undefined || k.use === 'sig');
+  return createKeyRing(credentialKeys.map((k) => ({ kid: k.kid, publicJwk: { kty: k.kty, crv: k.crv, x: k.x }, createdAt: epoch, status: 'retired' })));
 }
 
 async function readSource(source: string): Promise<unknown> {

@@ -1,15 +1,17 @@
 /**
- * @module Durable mode: each tools/call becomes a governed task through the GraphQL API
- * (`submitTask` with format MCP and the tools/call request as the plan), submitted with the agent's
- * own credential, then `task(id)` is polled until the step is decided. While a person decides, the
- * agent gets progress notifications (when it sent a progressToken). On ALLOW or approval the proxy
- * calls the upstream itself; the API has no mutation to record a result yet, so the outcome goes to
- * the local audit buffer with the task id. Any API failure refuses the call (fail closed).
+ * @module Durable mode: each tools/call becomes a caller-executed governed task through the GraphQL
+ * API (`submitTask` with `executor: CALLER`, a one-step plan carrying the call and the provenance of
+ * its arguments), submitted with the agent's own credential. The API answers once the step is READY
+ * (allowed, budget reserved) or refused; while a person decides, `task(id)` is polled and the agent
+ * gets progress notifications (when it sent a progressToken). The proxy then calls the upstream and
+ * reports the result with `reportToolResult`, which completes the task. Any API failure before the
+ * upstream call refuses the call (fail closed); the outcome is also kept in the local audit buffer.
  */
+import { createHash } from 'node:crypto';
 import type { DecisionReason } from '../../governance/types.js';
 import type { AuditBuffer } from '../audit/buffer.js';
 import { callAuditInput, outcomeAuditInput } from '../enforce/audit-events.js';
-import type { CallGovernor, DecideContext, GovernedCall, Verdict } from '../enforce/types.js';
+import type { CallGovernor, CallOutcome, DecideContext, GovernedCall, Verdict } from '../enforce/types.js';
 import { DURABLE_QUERIES, type TaskView, type StepView } from './queries.js';
 
 export interface DurableOptions {
@@ -26,12 +28,33 @@ export interface DurableOptions {
 export function createDurableGovernor(opts: DurableOptions): CallGovernor {
   const now = opts.now ?? (() => new Date());
   const post = graphqlClient(opts.api, opts.fetch ?? fetch);
+  /** When each allowed call was handed to the upstream, for the usage reported with its result. */
+  const started = new Map<string, number>();
+  const reporting = new Set<Promise<void>>();
+
+  /** Report a result to the API, retrying a few times; a report that never lands is recorded locally. */
+  async function report(call: GovernedCall, verdict: Verdict, input: Record<string, unknown>): Promise<void> {
+    let last: unknown;
+    for (let attempt = 0; attempt < REPORT_ATTEMPTS; attempt++) {
+      try {
+        await post(call.token, DURABLE_QUERIES.report, { input });
+        return;
+      } catch (e) {
+        last = e;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+    // why: the task will fail in the API for want of a result, while the buffer (shipped later) holds what the upstream did.
+    await opts.audit.append({ ...outcomeAuditInput(call, verdict, { ok: false, error: { code: 'REPORT_FAILED', message: `the result could not be reported to the API: ${(last as Error).message}` } }, now()), type: 'proxy.report_failed' }).catch(() => undefined);
+  }
+
   return {
     mode: 'durable',
     async decide(call, ctx) {
       let verdict: Verdict;
       try {
         verdict = await decideRemotely(call, ctx, post, opts);
+        if (verdict.decision === 'ALLOW') started.set(call.callId, Date.now());
       } catch (e) {
         verdict = { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'EVALUATION_FAILED', message: `the API could not decide the call: ${(e as Error).message}` }] };
       }
@@ -40,6 +63,16 @@ export function createDurableGovernor(opts: DurableOptions): CallGovernor {
     },
     async recordOutcome(call, verdict, outcome) {
       await opts.audit.append(outcomeAuditInput(call, verdict, outcome, now()));
+      if (!verdict.taskId) return;
+      const input = reportOf(verdict.taskId, call.callId, outcome, Date.now() - (started.get(call.callId) ?? Date.now()));
+      started.delete(call.callId);
+      // why in the background: the agent has its result once the upstream answered and the local
+      // record is written; the API learns it a moment later (retried), and the task completes then.
+      const job = report(call, verdict, input).finally(() => reporting.delete(job));
+      reporting.add(job);
+    },
+    async drain() {
+      await Promise.allSettled([...reporting]);
     },
   };
 }
@@ -47,8 +80,7 @@ export function createDurableGovernor(opts: DurableOptions): CallGovernor {
 type Post = (token: string, query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 async function decideRemotely(call: GovernedCall, ctx: DecideContext, post: Post, opts: DurableOptions): Promise<Verdict> {
-  const plan = { jsonrpc: '2.0', id: call.callId, method: 'tools/call', params: { name: call.tool.name, arguments: call.args } };
-  const input = { goal: `MCP tools/call \`${call.tool.name}\` on \`${call.server}\``, format: 'MCP', plan, idempotencyKey: `proxy:${call.callId}` };
+  const input = { goal: `MCP tools/call \`${call.tool.name}\` on \`${call.server}\``, format: 'NATIVE', plan: planOf(call), executor: 'CALLER', idempotencyKey: `proxy:${call.callId}` };
   const submitted = (await post(call.token, DURABLE_QUERIES.submit, { input })).submitTask as TaskView;
   const deadline = Date.now() + (opts.decisionTimeoutMs ?? 24 * 3600_000);
   let task = submitted;
@@ -67,20 +99,43 @@ async function decideRemotely(call: GovernedCall, ctx: DecideContext, post: Post
   }
 }
 
+/** The call as a one-step native plan; arguments derived from earlier outputs of the session carry that provenance. */
+function planOf(call: GovernedCall): Record<string, unknown> {
+  const provenance: Record<string, { source: string; trust: 'untrusted'; derivedFrom: string[] }> = {};
+  for (const [arg, sources] of Object.entries(call.derivedFrom)) {
+    if (sources.length > 0) provenance[arg] = { source: sources[0]!, trust: 'untrusted', derivedFrom: [] };
+  }
+  return { steps: [{ stepId: call.callId, tool: call.tool.name, args: call.args, provenance }] };
+}
+
+/** What `reportToolResult` is told: the upstream's result (or error) and the time it took. */
+function reportOf(taskId: string, stepId: string, outcome: CallOutcome, wallTimeMs: number): Record<string, unknown> {
+  const usage = { wallTimeMs: Math.max(0, Math.round(wallTimeMs)) };
+  if (!outcome.ok) return { taskId, stepId, ok: false, error: { code: 'UPSTREAM_ERROR', message: outcome.error.message.slice(0, 2000) || 'the upstream failed' }, usage };
+  const bytes = Buffer.byteLength(JSON.stringify(outcome.result ?? null), 'utf8');
+  // why a summary for large results: the API keeps at most 1 MiB per result; the digest still binds it.
+  const result = bytes <= REPORT_LIMIT_BYTES ? outcome.result ?? null : { truncated: true, bytes, sha256: createHash('sha256').update(JSON.stringify(outcome.result)).digest('hex') };
+  return { taskId, stepId, ok: true, result, usage };
+}
+
+const REPORT_LIMIT_BYTES = 1024 * 1024 - 1024;
+const REPORT_ATTEMPTS = 4;
+
 /** The verdict a task view already implies, or undefined while it is still being decided. */
 export function verdictOf(task: TaskView): Verdict | undefined {
   const step: StepView | undefined = task.steps[0];
   const reasons = (step?.reasons ?? task.reasons ?? []) as DecisionReason[];
-  if (step?.decision === 'ALLOW') return { decision: 'ALLOW' };
-  if (step?.decision === 'DENY') return { decision: 'DENY', code: 'POLICY_DENIED', reasons };
-  if (step?.decision === 'REQUIRE_APPROVAL') {
+  if (step?.state === 'READY') return { decision: 'ALLOW' };
+  if (step?.decision === 'DENY' || step?.state === 'DENIED') {
     const status = step.approval?.status;
-    if (status === 'APPROVED') return { decision: 'ALLOW' };
-    if (status && status !== 'PENDING') return { decision: 'DENY', code: 'APPROVAL_DENIED', reasons: [...reasons, { code: `APPROVAL_${status}`, message: `the approval was ${status.toLowerCase()}` }] };
-    return undefined;
+    if (status && status !== 'PENDING' && status !== 'APPROVED') return { decision: 'DENY', code: 'APPROVAL_DENIED', reasons: [...reasons.filter((r) => r.code.startsWith('APPROVAL')), ...(reasons.some((r) => r.code.startsWith('APPROVAL')) ? [] : [{ code: `APPROVAL_${status}`, message: `the approval was ${status.toLowerCase()}` }])] };
+    return { decision: 'DENY', code: reasons.some((r) => r.code.startsWith('BUDGET')) ? 'BUDGET_EXCEEDED' : 'POLICY_DENIED', reasons };
   }
-  if (['FAILED', 'CANCELLED', 'BLOCKED'].includes(task.status)) {
-    return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: reasons.length > 0 ? reasons : [{ code: `TASK_${task.status}`, message: `the task ended ${task.status.toLowerCase()} before the step was decided` }] };
+  if (step && ['SKIPPED', 'FAILED', 'CANCELLED'].includes(step.state)) {
+    return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: reasons.length > 0 ? reasons : [{ code: `STEP_${step.state}`, message: `the step ended ${step.state.toLowerCase()} before it could run` }] };
+  }
+  if (['FAILED', 'CANCELLED', 'BLOCKED', 'COMPLETED', 'PARTIALLY_BLOCKED'].includes(task.status)) {
+    return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: reasons.length > 0 ? reasons : [{ code: `TASK_${task.status}`, message: `the task ended ${task.status.toLowerCase()} before the step was ready` }] };
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ const TASK_FIELDS = `id status reasons { code message policyId }
 export const DURABLE_QUERIES = {
   submit: `mutation ProxySubmit($input: SubmitTaskInput!) { submitTask(input: $input) { ${TASK_FIELDS} } }`,
   task: `query ProxyTask($id: ID!) { task(id: $id) { ${TASK_FIELDS} } }`,
+  report: `mutation ProxyReport($input: ReportToolResultInput!) { reportToolResult(input: $input) { id status } }`,
 } as const;
 
 export interface StepView {

@@ -53,4 +53,6 @@ export interface CallGovernor {
   decide(call: GovernedCall, ctx: DecideContext): Promise<Verdict>;
   /** Record what the upstream returned for an allowed call. */
   recordOutcome(call: GovernedCall, verdict: Verdict, outcome: CallOutcome): Promise<void>;
+  /** Finish work still in flight (durable mode: results being reported to the API). */
+  drain?(): Promise<void>;
 }
