@@ -5,12 +5,14 @@ import type { Role, Viewer } from './api/types.js';
 import { Loading } from './components/states.js';
 import { Link, navigate, useRoute } from './router.js';
 import { Approvals } from './screens/approvals.js';
-import { Forensics } from './screens/forensics.js';
+import { Compare } from './screens/compare.js';
+import { Evidence } from './screens/evidence.js';
 import { Login } from './screens/login.js';
 import { Policies } from './screens/policies.js';
 import { TaskPage } from './screens/task.js';
 import { Tasks } from './screens/tasks.js';
 import { forgetKey, hasRole, SessionContext, signIn, storedKey, type Session } from './session.js';
+import { TenantContext, TenantPicker, useTenantScope } from './tenant.js';
 
 interface NavItem { href: string; label: string; roles: Role[] }
 
@@ -30,8 +32,8 @@ function Screen({ path }: { path: string }) {
     case '/approvals': return <Approvals />;
     case '/tasks': return <Tasks />;
     case '/policies': return <Policies />;
-    case '/compare': return <Forensics kind="compare" />;
-    case '/evidence': return <Forensics kind="evidence" />;
+    case '/compare': return <Compare />;
+    case '/evidence': return <Evidence />;
     default: return <div class="notice warn" role="alert">There is no page at <code>{path}</code>. <Link href="/">Go to the start page</Link>.</div>;
   }
 }
@@ -43,8 +45,9 @@ function Shell({ session }: { session: Session }) {
     if (path === '/' && items[0]) navigate(items[0].href, true);
   }, [path]);
   const v = session.viewer;
+  const scope = useTenantScope(v.tenant, v.platformAdmin);
   return (
-    <>
+    <TenantContext.Provider value={scope}>
       <a class="skip" href="#main">Skip to content</a>
       <header class="topbar">
         <span class="brand">Interceptor</span>
@@ -53,13 +56,14 @@ function Shell({ session }: { session: Session }) {
         ))}</ul></nav>
         <div class="who" data-testid="viewer">
           <span>{v.id}</span> <span class="muted">{v.platformAdmin ? 'platform admin' : `tenant ${v.tenant ?? '—'}`} · {v.roles.map((r) => r.toLowerCase()).join(', ')}</span>
+          {scope.canPick && <TenantPicker key={scope.tenant ?? ''} />}
           <button type="button" onClick={session.signOut}>Sign out</button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {items.length === 0 ? <p class="notice warn" role="alert">Your key has no role this UI can serve ({v.roles.join(', ') || 'none'}).</p> : <Screen path={path} />}
+        {items.length === 0 ? <p class="notice warn" role="alert">Your key has no role this UI can serve ({v.roles.join(', ') || 'none'}).</p> : <Screen key={scope.tenant ?? ''} path={path} />}
       </main>
-    </>
+    </TenantContext.Provider>
   );
 }
 

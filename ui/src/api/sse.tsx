@@ -9,7 +9,7 @@ export interface Subscription {
 }
 
 /** Subscribe; `onData` gets each `data` payload, `onEnd` is called once when the stream stops for any reason. */
-export function subscribe<T>(token: string, query: string, onData: (data: T) => void, onEnd: (error: boolean) => void): Subscription {
+export function subscribe<T>(token: string, query: string, onData: (data: T) => void, onEnd: (error: boolean) => void, variables: Record<string, unknown> = {}): Subscription {
   const ctrl = new AbortController();
   void (async () => {
     let failed = false;
@@ -17,7 +17,7 @@ export function subscribe<T>(token: string, query: string, onData: (data: T) => 
       const res = await fetch(GRAPHQL_PATH, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query }),
+        body: JSON.stringify({ query, variables }),
         signal: ctrl.signal,
       });
       if (!res.ok || !res.body) throw new Error(`subscription refused: ${res.status}`);

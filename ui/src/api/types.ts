@@ -45,6 +45,7 @@ export interface TaskSummary {
   outcome: string | null;
   goal: string;
   agentId: string;
+  tenant: string;
   riskLevel: RiskLevel | null;
   createdAt: string;
   completedAt: string | null;
@@ -52,16 +53,17 @@ export interface TaskSummary {
 }
 
 export interface Task extends Omit<TaskSummary, 'steps'> {
-  tenant: string;
   submittedBy: string;
   planId: string | null;
   planVersion: string | null;
   reasons: Reason[];
   steps: Step[];
+  budget: Budget[];
 }
 
 export interface Approval {
   id: string;
+  tenant: string;
   stepId: string;
   tool: string;
   args: unknown;
@@ -91,3 +93,71 @@ export interface PolicySet {
 export interface PolicyValidationError { message: string; line: number | null; column: number | null; policyId: string | null }
 
 export interface Agent { id: string; name: string }
+
+export interface BudgetUsage { windowKey: string; subject: string; used: number; reserved: number }
+export interface Budget { id: string; scope: string; scopeId: string | null; metric: string; window: string; limit: number; usage: BudgetUsage[] }
+
+/** One entry of `replay(taskId){timeline}` (replay/reconstruct TimelineEntry). */
+export interface TimelineEntry {
+  id: string;
+  at?: string;
+  kind: string;
+  stepId?: string;
+  actor: { kind: string; id: string };
+  summary: string;
+  data: Record<string, unknown>;
+  eventIds: number[];
+}
+
+/** `replay(taskId){graph(format: JSON)}`, parsed: provenance sources, steps, decisions, approvals, executions, outcome. */
+export interface ReplayGraph {
+  nodes: { id: string; kind: string; label: string; data: Record<string, unknown> }[];
+  edges: { from: string; to: string; kind: string }[];
+}
+
+export interface Replay {
+  taskId: string;
+  historyDigest: string;
+  summary: Record<string, unknown>;
+  timeline: TimelineEntry[];
+  graph: string;
+}
+
+/** The JSON inside `replayDiff{diff}` (replay/diff ReplayDiff), read defensively: only the fields the screen shows. */
+export interface StepRef { stepId: string; tool: string; index: number }
+export interface ValueChange { path: string; op: 'added' | 'removed' | 'changed'; left?: unknown; right?: unknown }
+export interface DecisionSide { decision?: Decision; reasons: Reason[]; determiningPolicies: string[] }
+export interface StepChange {
+  left: StepRef;
+  right: StepRef;
+  alignedBy: string;
+  tool?: { left: string; right: string };
+  args: ValueChange[];
+  dependsOn?: { left: string[]; right: string[] };
+  decision?: { left: DecisionSide; right: DecisionSide };
+  state?: { left: string; right: string };
+  approval?: { left?: string; right?: string; leftBy?: string; rightBy?: string };
+  execution?: { left?: string; right?: string };
+  risk?: { left?: { score: number; level: string }; right?: { score: number; level: string } };
+}
+export interface ReplayDiffJson {
+  added: StepRef[];
+  removed: StepRef[];
+  changed: StepChange[];
+  unchanged: { left: StepRef; right: StepRef }[];
+  outcome?: { left?: string; right?: string };
+  summary: { added: number; removed: number; changed: number; unchanged: number; decisionChanges: number; argumentChanges: number; outcomeChanged: boolean };
+}
+export interface ReplayDiffResult { left: string; right: string; summary: Record<string, unknown>; diff: ReplayDiffJson; markdown: string }
+
+export interface WhatIfSide { decision: Decision; reasons: Reason[]; determiningPolicies: string[]; policySetVersion: string; risk: { score: number; level: string } }
+export interface WhatIfStep { stepId: string; tool: string; old?: WhatIfSide; new?: WhatIfSide; changed: boolean; policiesChanged?: boolean; skipped?: { code: string; message: string } }
+export interface WhatIfResult { taskId: string; policy: unknown; changed: number; diff: unknown; markdown: string; steps: WhatIfStep[] }
+
+export interface DriftExample { taskId?: string; stepId: string; tool: string; old: Decision; new: Decision }
+export interface DriftGroup { policyId: string; count: number; transitions: Record<string, number>; examples: DriftExample[] }
+export interface DriftReport { tasksEvaluated: number; decisionsEvaluated: number; changed: number; groups: DriftGroup[]; report: unknown }
+
+export interface EvidenceExport { taskId: string; bundle: string; digest: string; signature: string; keyId: string; summaryMarkdown: string }
+export interface EvidenceFailure { code: string; part: string | null; eventIndex: number | null; message: string }
+export interface EvidenceVerification { valid: boolean; keyId: string | null; failures: EvidenceFailure[] }

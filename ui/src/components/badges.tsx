@@ -23,7 +23,7 @@ function Badge({ tone, icon, text, label }: { tone: Tone; icon: string; text: st
 export const TaskStatusBadge = ({ status }: { status: TaskStatus }) => <Badge tone={TASK[status][0]} icon={TASK[status][1]} text={words(status)} />;
 export const StepStateBadge = ({ state }: { state: StepState }) => <Badge tone={STEP[state][0]} icon={STEP[state][1]} text={words(state)} />;
 export const DecisionBadge = ({ decision }: { decision: Decision | null }) =>
-  decision ? <Badge tone={DECISION[decision][0]} icon={DECISION[decision][1]} text={words(decision)} label="policy decision" /> : <span class="muted">no decision yet</span>;
+  decision ? <Badge tone={DECISION[decision][0]} icon={DECISION[decision][1]} text={words(decision)} label="policy decision" /> : <span class="muted">no decision</span>;
 export const RiskBadge = ({ level, score }: { level: RiskLevel | null; score?: number }) =>
   level ? <Badge tone={RISK[level][0]} icon={RISK[level][1]} text={`${words(level)} risk${score === undefined ? '' : ` (${score})`}`} /> : <span class="muted">risk unknown</span>;
 

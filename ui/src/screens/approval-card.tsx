@@ -3,10 +3,13 @@ import { useState } from 'preact/hooks';
 import { toApiError, type ApiError } from '../api/errors.js';
 import { DECIDE_APPROVAL } from '../api/queries.js';
 import type { Approval } from '../api/types.js';
-import { countdown, formatTime, Json, Reasons, RiskFactors } from '../components/details.js';
+import { countdown, formatTime, Reasons, RiskFactors } from '../components/details.js';
 import { ErrorNotice } from '../components/states.js';
 import { Link } from '../router.js';
 import { useSession } from '../session.js';
+import { ArgsDiff } from './args-diff.js';
+import { ProvenanceBadges } from './provenance.js';
+import { useReplay } from './replay-panel.js';
 
 export function ApprovalCard({ approval: a, now, onDecided }: { approval: Approval; now: number; onDecided(msg: string): void }) {
   const { client } = useSession();
@@ -48,7 +51,8 @@ export function ApprovalCard({ approval: a, now, onDecided }: { approval: Approv
           <span class="muted"> · agent <code>{a.task.agentId}</code> · submitted by {a.task.submittedBy} · requested {formatTime(a.requestedAt)}</span></p>
       )}
       <div class="grid-2">
-        <section aria-label="arguments"><h3>Arguments</h3><Json value={a.args} label={`arguments of ${a.tool}`} />
+        <section aria-label="arguments"><h3>Arguments</h3>
+          <ArgsDiff tool={a.tool} args={a.args} taskId={a.task?.id ?? null} agentId={a.task?.agentId ?? null} label={`arguments of ${a.tool}`} />
           <p class="digest">Bound to <code title={a.binding}>{a.binding.slice(0, 16)}…</code> (arguments digest <code title={a.argsDigest}>{a.argsDigest.slice(0, 12)}…</code>)</p>
         </section>
         <section aria-label="why it was held">
@@ -57,6 +61,7 @@ export function ApprovalCard({ approval: a, now, onDecided }: { approval: Approv
           <Reasons reasons={a.reasons} />
           <h3>Risk</h3>
           <RiskFactors risk={a.risk} />
+          {a.task && <><h3>Provenance</h3><ApprovalProvenance taskId={a.task.id} stepId={a.stepId} /></>}
         </section>
       </div>
       {a.canDecide ? (
@@ -77,4 +82,13 @@ export function ApprovalCard({ approval: a, now, onDecided }: { approval: Approv
       {error && <ErrorNotice error={error} />}
     </article>
   );
+}
+
+/** Where the held call's inputs came from, from the task's history (investigators; others see a note). */
+function ApprovalProvenance({ taskId, stepId }: { taskId: string; stepId: string }) {
+  const r = useReplay(taskId, stepId);
+  const p = r.provenance.get(stepId);
+  if (p) return <ProvenanceBadges provenance={p} />;
+  if (r.loading) return <p class="muted">Reading the task's history…</p>;
+  return <p class="muted">{r.error?.code === 'FORBIDDEN' ? 'Only investigators can read where the inputs came from.' : 'Not recorded.'}</p>;
 }

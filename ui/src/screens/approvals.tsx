@@ -1,45 +1,27 @@
 /** @module The approvals queue: pending approvals, oldest first, refreshed by the `approvalRequests` subscription and by polling. */
-import { useEffect, useState } from 'preact/hooks';
-import { subscribe } from '../api/sse.js';
+import { useState } from 'preact/hooks';
 import { APPROVAL_REQUESTS, PENDING_APPROVALS } from '../api/queries.js';
 import type { Approval } from '../api/types.js';
 import { Empty, ErrorNotice, Loading } from '../components/states.js';
 import { useInterval, useLoad, useNow } from '../hooks.js';
+import { useSubscription } from '../live.js';
 import { useSession } from '../session.js';
+import { useTenant } from '../tenant.js';
 import { ApprovalCard } from './approval-card.js';
 
 /** Polling covers what the subscription does not announce: decisions by others and expiries. */
 const POLL_MS = 5_000;
-/** Wait before re-subscribing after the stream ends (server restart, network change). */
-const RESUBSCRIBE_MS = 5_000;
 
 export function Approvals() {
   const { client } = useSession();
   const now = useNow();
-  const [live, setLive] = useState(false);
+  const { tenant } = useTenant();
   const [flash, setFlash] = useState<string | null>(null);
   const q = useLoad((signal) => client.request<{ pendingApprovals: Approval[] }>(PENDING_APPROVALS, {}, signal), [client]);
   useInterval(q.reload, POLL_MS);
-  useEffect(() => {
-    let closed = false;
-    let sub: { close(): void } | null = null;
-    let timer = 0;
-    const connect = () => {
-      setLive(true);
-      sub = subscribe(client.token, APPROVAL_REQUESTS, () => q.reload(), () => {
-        setLive(false);
-        if (!closed) timer = window.setTimeout(connect, RESUBSCRIBE_MS);
-      });
-    };
-    connect();
-    return () => {
-      closed = true;
-      window.clearTimeout(timer);
-      sub?.close();
-    };
-  }, [client]);
-
-  const list = q.data?.pendingApprovals;
+  const live = useSubscription(APPROVAL_REQUESTS, {}, () => q.reload());
+  // the platform administrator sees every tenant's queue; the tenant picker narrows it
+  const list = q.data?.pendingApprovals.filter((a) => tenant === null || a.tenant === tenant);
   return (
     <section aria-labelledby="approvals-title">
       <header class="page-head">

@@ -1,14 +1,23 @@
-/** @module The Cedar editor: publish, and show validation errors inline with line:column (a click puts the caret there). */
+/**
+ * @module The Cedar editor. Publishing is two steps: validate the draft and preview its drift (which
+ * recent decisions it would change), then publish exactly the text that was previewed. Validation
+ * errors appear inline with line:column (a click puts the caret there).
+ */
 import { useRef, useState } from 'preact/hooks';
 import { toApiError, type ApiError } from '../api/errors.js';
-import { PUBLISH_POLICY_SET } from '../api/queries.js';
-import type { PolicyValidationError } from '../api/types.js';
+import { POLICY_DRIFT, PUBLISH_POLICY_SET } from '../api/queries.js';
+import type { DriftReport, PolicyValidationError } from '../api/types.js';
 import { ErrorNotice } from '../components/states.js';
+import { validationErrorsOf } from '../forensics/cedar-errors.js';
 import { useSession } from '../session.js';
+import { DriftPreview } from './drift-preview.js';
 
 interface PublishResult {
   publishPolicySet: { version: string | null; activated: boolean; errors: PolicyValidationError[] };
 }
+
+/** How many recent tasks the preview re-decides. */
+const PREVIEW_TASKS = 50;
 
 /** Offset in `text` of a 1-based line and column, clamped to the text. */
 export function offsetOf(text: string, line: number, column: number): number {
@@ -18,7 +27,15 @@ export function offsetOf(text: string, line: number, column: number): number {
   return Math.min(off + Math.max(column - 1, 0), text.length);
 }
 
-export function PolicyEditor({ initial, canPublish, onPublished }: { initial: string; canPublish: boolean; onPublished(): void }) {
+export function PolicyEditor({ initial, canPublish, canPreview, tenant, onPublished }: {
+  initial: string;
+  canPublish: boolean;
+  /** Whether the server offers `policyDriftReport`; without it, publishing is one step. */
+  canPreview: boolean;
+  /** Named for the platform administrator, who must say which tenant a set is for. */
+  tenant: string | null;
+  onPublished(): void;
+}) {
   const { client } = useSession();
   const [text, setText] = useState(initial);
   const [description, setDescription] = useState('');
@@ -26,25 +43,44 @@ export function PolicyEditor({ initial, canPublish, onPublished }: { initial: st
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<{ text: string; report: DriftReport } | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  const previewed = preview !== null && preview.text === text;
 
-  const publish = async (e: Event) => {
-    e.preventDefault();
+  const attempt = async (work: () => Promise<void>) => {
     setBusy(true);
     setFailure(null);
     setDone(null);
     try {
-      const r = (await client.request<PublishResult>(PUBLISH_POLICY_SET, { input: { cedar: text, description: description.trim() || null } })).publishPolicySet;
-      setErrors(r.errors);
-      if (r.errors.length === 0) {
-        setDone(r.activated ? `Published and activated version ${r.version?.slice(0, 12) ?? ''}.` : `Published version ${r.version?.slice(0, 12) ?? ''}.`);
-        onPublished();
-      }
+      await work();
     } catch (err) {
-      setFailure(toApiError(err));
+      const e = toApiError(err);
+      const inline = validationErrorsOf(e);
+      if (inline.length) setErrors(inline);
+      else setFailure(e);
     } finally {
       setBusy(false);
     }
+  };
+  const runPreview = () => attempt(async () => {
+    setPreview(null);
+    const r = await client.request<{ policyDriftReport: DriftReport }>(POLICY_DRIFT, { input: { cedar: text, lastN: PREVIEW_TASKS } });
+    setErrors([]);
+    setPreview({ text, report: r.policyDriftReport });
+  });
+  const publish = () => attempt(async () => {
+    const input = { cedar: text, description: description.trim() || null, ...(tenant ? { tenant } : {}) };
+    const r = (await client.request<PublishResult>(PUBLISH_POLICY_SET, { input })).publishPolicySet;
+    setErrors(r.errors);
+    if (r.errors.length === 0) {
+      setPreview(null);
+      setDone(r.activated ? `Published and activated version ${r.version?.slice(0, 12) ?? ''}.` : `Published version ${r.version?.slice(0, 12) ?? ''}.`);
+      onPublished();
+    }
+  });
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void (canPreview && !previewed ? runPreview() : publish());
   };
   const jump = (err: PolicyValidationError) => {
     const el = area.current;
@@ -55,7 +91,7 @@ export function PolicyEditor({ initial, canPublish, onPublished }: { initial: st
   };
   const lineCount = text.split('\n').length;
   return (
-    <form class="policy-editor" onSubmit={publish}>
+    <form class="policy-editor" onSubmit={submit}>
       <label for="cedar">Cedar policies <span class="muted">({lineCount} lines)</span></label>
       <textarea id="cedar" ref={area} rows={Math.min(Math.max(lineCount + 1, 12), 30)} spellcheck={false} value={text} readOnly={!canPublish}
         aria-invalid={errors.length > 0} aria-describedby={errors.length ? 'cedar-errors' : undefined}
@@ -73,11 +109,19 @@ export function PolicyEditor({ initial, canPublish, onPublished }: { initial: st
           </ul>
         </div>
       )}
+      {previewed && preview && <DriftPreview report={preview.report} />}
       {canPublish ? (
         <>
           <label for="policy-description">Description <span class="muted">(optional)</span></label>
           <input id="policy-description" value={description} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} />
-          <div class="actions"><button type="submit" class="primary" disabled={busy}>{busy ? 'Validating…' : 'Validate and publish'}</button></div>
+          <div class="actions">
+            {canPreview && !previewed && <button type="submit" class="primary" disabled={busy}>{busy ? 'Checking…' : 'Validate and preview drift'}</button>}
+            {canPreview && previewed && <>
+              <button type="submit" class="primary" disabled={busy}>{busy ? 'Publishing…' : 'Publish this version'}</button>
+              <span class="muted">Editing the text again asks for a new preview.</span>
+            </>}
+            {!canPreview && <button type="submit" class="primary" disabled={busy}>{busy ? 'Validating…' : 'Validate and publish'}</button>}
+          </div>
         </>
       ) : <p class="notice info" role="note">Only administrators can publish policies; you can read them.</p>}
       {done && <div class="notice ok" role="status">{done}</div>}

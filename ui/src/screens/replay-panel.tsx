@@ -1,33 +1,36 @@
 /**
- * @module Where replay (timeline, diff, what-if, evidence) plugs in. The server is asked which Query
- * fields it has, so the panel turns on by itself when `replay` arrives, without a UI release.
+ * @module The task as rebuilt from its Temporal history (`replay`): timeline entries per step and each
+ * step's provenance and taint, loaded next to the task record and refreshed when the task changes.
  */
-import { QUERY_FIELDS } from '../api/queries.js';
+import { useMemo } from 'preact/hooks';
+import type { ApiError } from '../api/errors.js';
+import { REPLAY } from '../api/queries.js';
+import type { Replay, TimelineEntry } from '../api/types.js';
+import { entriesByStep, parseReplayGraph, provenanceByStep, type StepProvenance } from '../forensics/replay-facts.js';
 import { useLoad } from '../hooks.js';
 import { useSession } from '../session.js';
 
-export const REPLAY_FIELDS = ['replay', 'replayDiff', 'whatIf', 'exportEvidence', 'verifyEvidence'] as const;
-
-/** The replay-related Query fields this server offers (empty while they are not in the schema). */
-export function useReplayFields(): Set<string> | undefined {
-  const { client } = useSession();
-  const q = useLoad((s) => client.request<{ __type: { fields: { name: string }[] } | null }>(QUERY_FIELDS, {}, s), [client]);
-  if (!q.data) return q.error ? new Set() : undefined;
-  const names = new Set((q.data.__type?.fields ?? []).map((f) => f.name));
-  return new Set(REPLAY_FIELDS.filter((f) => names.has(f)));
+export interface ReplayView {
+  replay: Replay | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+  provenance: Map<string, StepProvenance>;
+  byStep: Map<string, TimelineEntry[]>;
 }
 
-export function ReplayPanel({ taskId }: { taskId: string }) {
-  const fields = useReplayFields();
-  if (!fields) return null;
-  return (
-    <section class="card replay" aria-labelledby="replay-title">
-      <h2 id="replay-title">Replay</h2>
-      {fields.has('replay') ? (
-        <p>This server offers replay for <code>{taskId}</code>; the timeline view is the next slice of the UI.</p>
-      ) : (
-        <p class="muted">Timeline, history diff, what-if and evidence export appear here once this server offers <code>replay</code>. Until then the graph above is built from the plan.</p>
-      )}
-    </section>
-  );
+/**
+ * Load `replay(taskId)`; `version` (e.g. status and step states) decides when to load it again, and
+ * null waits: the Task page passes null until the task itself has loaded, so the plan and graph render
+ * first and the history is not read twice.
+ */
+export function useReplay(taskId: string, version: string | null): ReplayView {
+  const { client } = useSession();
+  const q = useLoad(async (s) => (version === null ? null : (await client.request<{ replay: Replay }>(REPLAY, { taskId }, s)).replay), [client, taskId, version]);
+  const replay = q.data ?? undefined;
+  const provenance = useMemo(() => {
+    const g = replay ? parseReplayGraph(replay.graph) : null;
+    return g ? provenanceByStep(g) : new Map<string, StepProvenance>();
+  }, [replay]);
+  const byStep = useMemo(() => entriesByStep(Array.isArray(replay?.timeline) ? replay.timeline : []), [replay]);
+  return { replay, error: q.error, loading: q.loading || version === null, provenance, byStep };
 }

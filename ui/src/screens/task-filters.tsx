@@ -37,7 +37,7 @@ export function TaskFilters({ value, agents, onChange }: { value: TaskFilterValu
   const set = (k: keyof TaskFilterValues) => (e: Event) => onChange({ ...value, [k]: (e.target as HTMLInputElement).value });
   return (
     <form class="filters" role="search" aria-label="filter tasks" onSubmit={(e) => e.preventDefault()}>
-      <div><label for="f-status">Status</label>
+      <div><label for="f-status">Status or outcome</label>
         <select id="f-status" value={value.status} onChange={set('status')}>
           <option value="">any</option>{TASK_STATUSES.map((s) => <option key={s} value={s}>{words(s)}</option>)}
         </select></div>
