@@ -6,7 +6,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { ADMIN_TOKEN, createStack, gqlOk } from '../test/e2e/stack.js';
+import { ADMIN_TOKEN, createStack, gqlOk, outcomeOf } from '../test/e2e/stack.js';
 
 const quick = process.argv.includes('--quick');
 const PLAN = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'bench/out.txt', content: 'x' } }] };
@@ -28,11 +28,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const d = await gqlOk<{ submitTask: { id: string; outcome: string | null } }>(stack.url, token,
         `mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id outcome } }`, { i: { goal: 'bench', plan: PLAN } });
-      let outcome = d.submitTask.outcome;
-      while (!outcome) {
-        await new Promise((r) => setTimeout(r, 5));
-        outcome = (await gqlOk<{ task: { outcome: string | null } }>(stack.url, token, `query($id: ID!) { task(id: $id) { outcome } }`, { id: d.submitTask.id })).task.outcome;
-      }
+      const outcome = d.submitTask.outcome ?? (await outcomeOf(stack.url, token, d.submitTask.id));
       if (outcome !== 'COMPLETED') throw new Error(`task ended ${outcome}`);
       return performance.now() - t0;
     };
@@ -58,7 +54,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'e2e', date: new Date().toISOString(), quick,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMB: Math.round(totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
-      method: 'bin/interceptor start in a child process on PGlite with the embedded Temporal service persisting to SQLite; each task is one write_file step; latency = submitTask sent → outcome read back over GraphQL (5 ms polling); warm-up excluded',
+      method: 'bin/interceptor start in a child process on PGlite with the embedded Temporal service persisting to SQLite; each task is one write_file step; latency = submitTask sent → outcome received on the taskEvents subscription (server-sent events); warm-up excluded',
       targets: { p50MsConcurrency1: 60, tasksPerSecConcurrency32: 100 },
       results: [c1, c32],
       met: { p50MsConcurrency1: c1.p50Ms <= 60, tasksPerSecConcurrency32: c32.tasksPerSec >= 100 },

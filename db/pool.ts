@@ -25,6 +25,11 @@ export interface PoolOptions {
 /** The pool whose transaction the current async context is running inside, if any. */
 const insideTransaction = new AsyncLocalStorage<pg.Pool>();
 
+/** True inside withTransaction's callback: a client handed out there is in an open transaction. */
+export function inTransaction(): boolean {
+  return insideTransaction.getStore() !== undefined;
+}
+
 /** Open a pool on a Postgres URL; the caller ends it with `pool.end()`. */
 export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
@@ -114,7 +119,7 @@ async function runOnce<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<
 }
 
 // why: a checked-out client has `release`; a pool does not. (instanceof alone fails when two copies of pg are installed.)
-function isPool(db: Queryable): db is pg.Pool {
+export function isPool(db: Queryable): db is pg.Pool {
   return db instanceof pg.Pool || typeof (db as Partial<pg.PoolClient>).release !== 'function';
 }
 

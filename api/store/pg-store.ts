@@ -13,7 +13,7 @@ import { getBudgetsWithUsage, setBudget } from '../../db/queries/budgets.js';
 import { getCredential, insertCredential, revokeCredential } from '../../db/queries/credentials.js';
 import { activatePolicySet, createPolicySet, getActivePolicySet, listPolicySets } from '../../db/queries/policy-sets.js';
 import { getActiveSigningKeyWithPrivate, insertSigningKey, listSigningKeys } from '../../db/queries/signing-keys.js';
-import { getTask, insertTask, updateTask } from '../../db/queries/tasks.js';
+import { createTask, getTask, updateTask } from '../../db/queries/tasks.js';
 import { recordReportedExecution } from '../../db/queries/tool-executions.js';
 import { upsertStep } from '../../db/queries/steps.js';
 import { listTenants, upsertTenant } from '../../db/queries/tenants.js';
@@ -65,9 +65,8 @@ export function createPgStore(pool: pg.Pool): ApiStore {
     listTenants: async (db) => (await listTenants(q(db))).map((t) => t.id),
 
     insertTask: async (db, row) => {
-      const before = await getTask(q(db), row.tenant, row.id);
-      await insertTask(q(db), { id: row.id, tenant: row.tenant, agentId: row.agentId, submittedBy: row.submittedBy, goal: row.goal, plan: row.plan, ...(row.summary ? { summary: row.summary } : {}) });
-      return { row: (await getTaskWithView(q(db), row.tenant, row.id))!, created: before === null };
+      const r = await createTask(q(db), { id: row.id, tenant: row.tenant, agentId: row.agentId, submittedBy: row.submittedBy, goal: row.goal, plan: row.plan, ...(row.summary ? { summary: row.summary } : {}) });
+      return { row: r.task, created: r.created };
     },
     getTask: (db, tenant, id) => inAnyTenant(q(db), tenant, (t) => getTaskWithView(q(db), t, id)),
     listTasks: (db, filter, page) => searchTasks(q(db), filter, page),

@@ -1,6 +1,5 @@
 /** @module Steps and approvals of tasks, through db/queries, in the shapes the API's store speaks. */
 import { decideApproval, getApproval, listApprovals, type Approval } from '../../db/queries/approvals.js';
-import { loadStepViews } from '../../db/queries/step-views.js';
 import { listSteps } from '../../db/queries/steps.js';
 import { getTask } from '../../db/queries/tasks.js';
 import { listTenants } from '../../db/queries/tenants.js';
@@ -8,24 +7,16 @@ import type { Queryable } from '../../db/pool.js';
 import type { ApprovalRow, StepRow, TaskRow } from '../services/store.js';
 
 export async function listStepsOf(db: Queryable, taskId: string): Promise<StepRow[]> {
-  const views = await loadStepViews(db, taskId);
   return (await listSteps(db, taskId)).map((s) => ({
     taskId: s.taskId, stepId: s.stepId, tool: s.tool, args: s.args, decision: s.decision, reasons: s.reasons, risk: s.risk,
     approvalId: s.approvalId, executed: s.executed, result: s.result,
-    error: s.error ? { code: s.error.code ?? 'ERROR', message: s.error.message } : null, view: views.get(s.stepId) ?? null, updatedAt: s.updatedAt,
+    error: s.error ? { code: s.error.code ?? 'ERROR', message: s.error.message } : null, view: s.view, updatedAt: s.updatedAt,
   }));
 }
 
-/**
- * The task row with the view recorded by recordOutcome.
- * why the extra read: db/queries/tasks.ts does not return the `view` column (added by 000010); it can
- * move into getTask there.
- */
+/** The task row, with the view recorded by recordOutcome. */
 export async function getTaskWithView(db: Queryable, tenant: string, id: string): Promise<TaskRow | null> {
-  const task = await getTask(db, tenant, id);
-  if (!task) return null;
-  const r = await db.query<{ view: unknown }>('SELECT view FROM tasks WHERE tenant = $1::text AND id = $2::text', [tenant, id]);
-  return { ...task, view: r.rows[0]?.view ?? null };
+  return getTask(db, tenant, id);
 }
 
 function approvalRow(a: Approval): ApprovalRow {

@@ -12,11 +12,6 @@ export async function saveStepView(db: Queryable, input: { taskId: string; stepI
   );
 }
 
-export async function loadStepViews(db: Queryable, taskId: string): Promise<Map<string, unknown>> {
-  const r = await db.query<{ step_id: string; view: unknown }>(`SELECT step_id, view FROM steps WHERE task_id = $1::text AND view IS NOT NULL`, [taskId]);
-  return new Map(r.rows.map((x) => [x.step_id, x.view]));
-}
-
 export async function saveTaskView(db: Queryable, input: { tenant: string; taskId: string; view: unknown }): Promise<void> {
   await db.query(`UPDATE tasks SET view = $3::jsonb, updated_at = now() WHERE tenant = $1::text AND id = $2::text`, [input.tenant, input.taskId, jsonParam(input.view)]);
 }

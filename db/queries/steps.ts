@@ -25,6 +25,8 @@ export interface Step {
   executed: boolean;
   result: unknown;
   error: z.infer<typeof ErrorSchema> | null;
+  /** The workflow's latest view of the step (recordStep); untrusted JSON until its reader parses it. */
+  view: unknown;
   createdAt: string;
   updatedAt: string;
 }
@@ -41,10 +43,11 @@ interface StepRow {
   executed: boolean;
   result: unknown;
   error: unknown;
+  view?: unknown;
   created_at: Date;
   updated_at: Date;
 }
-const COLUMNS = 'task_id, step_id, tool, args, decision, reasons, risk, approval_id, executed, result, error, created_at, updated_at';
+const COLUMNS = 'task_id, step_id, tool, args, decision, reasons, risk, approval_id, executed, result, error, view, created_at, updated_at';
 const ArgsSchema = z.record(z.string(), z.unknown());
 
 function toStep(r: StepRow): Step {
@@ -53,7 +56,7 @@ function toStep(r: StepRow): Step {
     reasons: readJson(z.array(DecisionReasonSchema), r.reasons, 'steps.reasons'),
     risk: r.risk === null ? null : readJson(RiskAssessmentSchema, r.risk, 'steps.risk'),
     approvalId: r.approval_id, executed: r.executed, result: r.result,
-    error: r.error === null ? null : readJson(ErrorSchema, r.error, 'steps.error'), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    error: r.error === null ? null : readJson(ErrorSchema, r.error, 'steps.error'), view: r.view ?? null, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   };
 }
 

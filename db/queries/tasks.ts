@@ -29,6 +29,8 @@ export interface Task {
   riskLevel: RiskLevel | null;
   plan: ExecutionPlan | null;
   summary: Record<string, unknown>;
+  /** The workflow's final view, recorded with the outcome; untrusted JSON until its reader parses it. */
+  view: unknown;
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;
@@ -45,18 +47,19 @@ interface TaskRow {
   risk_level: RiskLevel | null;
   plan: unknown;
   summary: unknown;
+  view: unknown;
   created_at: Date;
   updated_at: Date;
   completed_at: Date | null;
 }
-const COLUMNS = 'id, tenant, agent_id, submitted_by, goal, status, outcome, risk_level, plan, summary, created_at, updated_at, completed_at';
+const COLUMNS = 'id, tenant, agent_id, submitted_by, goal, status, outcome, risk_level, plan, summary, view, created_at, updated_at, completed_at';
 const SummarySchema = z.record(z.string(), z.unknown());
 
 function toTask(r: TaskRow): Task {
   return {
     id: r.id, tenant: r.tenant, agentId: r.agent_id, submittedBy: r.submitted_by, goal: r.goal, status: r.status, outcome: r.outcome, riskLevel: r.risk_level,
     plan: r.plan === null ? null : readJson(ExecutionPlanSchema, r.plan, 'tasks.plan'),
-    summary: readJson(SummarySchema, r.summary, 'tasks.summary'),
+    summary: readJson(SummarySchema, r.summary, 'tasks.summary'), view: r.view ?? null,
     createdAt: iso(r.created_at), updatedAt: iso(r.updated_at), completedAt: isoOrNull(r.completed_at),
   };
 }
@@ -75,16 +78,22 @@ const InsertTaskSchema = z.object({
 
 /** Record a task; idempotent by id (a retried activity gets the first row). */
 export async function insertTask(db: Queryable, input: z.input<typeof InsertTaskSchema>): Promise<Task> {
+  return (await createTask(db, input)).task;
+}
+
+/** insertTask that also says whether this call created the row (one round trip when it did). */
+export async function createTask(db: Queryable, input: z.input<typeof InsertTaskSchema>): Promise<{ task: Task; created: boolean }> {
   const t = parseOrFail(InsertTaskSchema, input, 'task');
-  await db.query(
+  const r = await db.query<TaskRow>(
     `INSERT INTO tasks (id, tenant, agent_id, submitted_by, goal, status, plan, summary, created_at)
      VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::jsonb, $8::jsonb, date_trunc('milliseconds', coalesce($9::timestamptz, now())))
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
     [t.id, t.tenant, t.agentId, t.submittedBy, t.goal, t.status, jsonParam(t.plan), jsonParam(t.summary), t.createdAt ?? null],
   );
+  if (r.rows[0]) return { task: toTask(r.rows[0]), created: true };
   const task = await getTask(db, t.tenant, t.id);
   if (!task) throw new InterceptorError('CONFLICT', `task \`${t.id}\` already exists`);
-  return task;
+  return { task, created: false };
 }
 
 /** The task, only if it belongs to `tenant`. */

@@ -2,12 +2,13 @@
  * @module buildEvidenceBundle: one signed JSON file holding everything an auditor needs to check what
  * happened in one task (or a tenant's tasks in a time range), verifiable offline.
  */
-import { canonicalJson, digestJson, sha256Hex } from '../../lib/canonical-json.js';
+import { digestJson, sha256Hex } from '../../lib/canonical-json.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
 import { historyToPlainJson, type HistoryJson } from '../history/to-json.js';
 import { reconstruct } from '../reconstruct/index.js';
 import type { ReplayRecord } from '../reconstruct/types.js';
+import { fastCanonicalJson } from './canonical.js';
 import { checkApprovals, checkIdentities, checkPolicies } from './checks.js';
 import { controlsPart } from './controls.js';
 import { redactHistoryEvents, redactValue } from './redaction.js';
@@ -86,7 +87,7 @@ function sharedParts(input: Input, counts: Counts): Pick<EvidenceParts, 'audit' 
 
 /** SHA-256 and size of a part's canonical JSON: what the manifest lists and the verifier recomputes. */
 export function partDigest(part: unknown): { sha256: string; bytes: number } {
-  const text = canonicalJson(part);
+  const text = fastCanonicalJson(part);
   return { sha256: sha256Hex(text), bytes: Buffer.byteLength(text) };
 }
 
@@ -124,5 +125,5 @@ export async function buildEvidenceBundle(input: EvidenceInput, signer: Evidence
 
 /** The bundle as the one JSON file it is exchanged as. */
 export function evidenceBundleToJSON(bundle: EvidenceBundle): string {
-  return canonicalJson(bundle);
+  return fastCanonicalJson(bundle);
 }

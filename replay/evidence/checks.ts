@@ -1,8 +1,9 @@
 /** @module The semantic checks of an evidence bundle, one function per part: each returns its failures. */
 import { z } from 'zod';
 import { chainHash, GENESIS_HASH, verifyChain } from '../../governance/audit/index.js';
-import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
-import { readHistory } from '../history/events.js';
+import { sha256Hex } from '../../lib/canonical-json.js';
+import { fastCanonicalJson as canonicalJson, sameCanonicalJson } from './canonical.js';
+import { eventIdOf } from '../history/events.js';
 import { reconstruct } from '../reconstruct/index.js';
 import type { ReplayRecord } from '../reconstruct/types.js';
 import { controlsPart } from './controls.js';
@@ -49,9 +50,10 @@ export function checkAudit(audit: EvidenceParts['audit'], notes: string[]): Veri
 export function checkHistory(history: EvidenceParts['history']): VerifyFailure[] {
   const out: VerifyFailure[] = [];
   for (const h of history) {
-    const { events } = readHistory({ events: h.events });
-    const bad = events.findIndex((e, i) => e.id !== i + 1);
-    if (bad >= 0) out.push({ part: 'history', code: 'HISTORY_EVENT_GAP', index: bad, message: `history of task \`${h.taskId}\`: event at index ${bad} has id ${events[bad]!.id}, expected ${bad + 1}` });
+    // why only the ids: they are all this check reads, read as readHistory reads them (0 when missing).
+    const ids = h.events.map(eventIdOf);
+    const bad = ids.findIndex((id, i) => id !== i + 1);
+    if (bad >= 0) out.push({ part: 'history', code: 'HISTORY_EVENT_GAP', index: bad, message: `history of task \`${h.taskId}\`: event at index ${bad} has id ${ids[bad]!}, expected ${bad + 1}` });
   }
   return out;
 }
@@ -69,7 +71,7 @@ export function checkReplay(parts: Pick<EvidenceParts, 'history' | 'replay' | 'a
     if (!h) return;
     const rebuilt = reconstruct({ events: h.events });
     if (rebuilt.historyDigest !== r.record.historyDigest) out.push({ part: 'replay', code: 'REPLAY_INCONSISTENT', index, message: `the replay record of task \`${r.taskId}\` names history digest \`${r.record.historyDigest.slice(0, 12)}\`, the history in the bundle has \`${rebuilt.historyDigest.slice(0, 12)}\`` });
-    else if (sha256Hex(canonicalJson(rebuilt)) !== sha256Hex(canonicalJson(r.record))) out.push({ part: 'replay', code: 'REPLAY_INCONSISTENT', index, message: `the replay record of task \`${r.taskId}\` differs from the record its history gives` });
+    else if (!sameCanonicalJson(rebuilt, r.record)) out.push({ part: 'replay', code: 'REPLAY_INCONSISTENT', index, message: `the replay record of task \`${r.taskId}\` differs from the record its history gives` });
   });
   return out;
 }
@@ -123,5 +125,5 @@ export function checkApprovals(approvals: EvidenceParts['approvals'], replay: Ev
 export function checkControls(parts: EvidenceParts): VerifyFailure[] {
   const auditCount = parts.audit.reduce((n, c) => n + c.events.length, 0);
   const expected = controlsPart(parts.replay.map((r) => r.record), auditCount, parts.policies.length);
-  return canonicalJson(expected) === canonicalJson(parts.controls) ? [] : [{ part: 'controls', code: 'CONTROLS_INCONSISTENT', message: 'the controls part does not match the mappings and counts the bundle\'s records give' }];
+  return sameCanonicalJson(expected, parts.controls) ? [] : [{ part: 'controls', code: 'CONTROLS_INCONSISTENT', message: 'the controls part does not match the mappings and counts the bundle\'s records give' }];
 }

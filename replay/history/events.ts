@@ -41,9 +41,28 @@ export function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+const ISO_MS = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when `s` is already what toISOString writes for the instant it names: the fixed form
+ * `YYYY-MM-DDTHH:MM:SS.mmmZ` with every field in range (Date.parse would roll 02-30 or 24:00 over).
+ */
+function isCanonicalIso(s: string): boolean {
+  const m = ISO_MS.exec(s);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+}
+
 /** ISO time from an RFC 3339 string, a Date, or a protobuf Timestamp ({ seconds, nanos }). */
 export function toIso(v: unknown): string | undefined {
   if (typeof v === 'string') {
+    // why: history JSON times are nearly always already in this form; parsing and re-printing each
+    // of tens of thousands of them is a visible share of a reconstruction.
+    if (isCanonicalIso(v)) return v;
     const t = Date.parse(v);
     return Number.isNaN(t) ? undefined : new Date(t).toISOString();
   }
@@ -84,10 +103,16 @@ function typeName(v: unknown): string {
 }
 
 function attributesOf(e: Record<string, unknown>): Record<string, unknown> {
-  for (const [k, v] of Object.entries(e)) {
+  for (const k of Object.keys(e)) {
+    const v = e[k];
     if (k.endsWith('Attributes') && v !== null && typeof v === 'object') return v as Record<string, unknown>;
   }
   return {};
+}
+
+/** The event id of a raw event as normalise reads it: 0 when it carries none. */
+export function eventIdOf(raw: unknown): number {
+  return raw !== null && typeof raw === 'object' ? toNumber((raw as { eventId?: unknown }).eventId) ?? 0 : 0;
 }
 
 /** Normalise one event; records a problem for each field that could not be read. */

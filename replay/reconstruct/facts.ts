@@ -4,7 +4,7 @@
  * tasks, timers, markers, search attributes) are counted but produce no fact; anything else is
  * listed as unrecognised, so that a foreign history yields what it can and says what it skipped.
  */
-import { bytesOf, decodeFirst, payloadList, decodePayload } from '../history/payloads.js';
+import { decodeFirst, encodingName, payloadList, decodePayload } from '../history/payloads.js';
 import { toNumber, type NormalEvent } from '../history/events.js';
 import type { Unrecognised } from './types.js';
 
@@ -47,15 +47,23 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined
 const nameOf = (v: unknown): string => str((v as { name?: unknown } | undefined)?.name);
 
 /**
- * A payload as the digest sees it: its encoding and data as base64, the same whether the history
- * arrived as proto objects (bytes) or as JSON (base64 strings).
+ * A payload as the digest sees it: the text `<encoding>:<data as base64>`, the same whether the
+ * history arrived as proto objects (bytes) or as JSON (base64 strings). Kept in two parts so that the
+ * digest can hash megabytes of base64 without copying them into one string first.
  */
-function payloadText(p: unknown): string | null {
+export class PayloadText {
+  constructor(readonly encoding: string, readonly base64: string) {}
+
+  toJSON(): string {
+    return `${this.encoding}:${this.base64}`;
+  }
+}
+
+function payloadText(p: unknown): PayloadText | null {
   if (p === null || typeof p !== 'object') return null;
   const o = p as { metadata?: { encoding?: unknown }; data?: unknown };
   const b64 = (v: unknown): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : '');
-  const enc = bytesOf(o.metadata?.encoding);
-  return `${enc ? Buffer.from(enc).toString('utf8') : ''}:${b64(o.data)}`;
+  return new PayloadText(encodingName(o.metadata?.encoding) ?? '', b64(o.data));
 }
 
 export function failureMessage(f: unknown): string {
@@ -67,14 +75,16 @@ export function failureMessage(f: unknown): string {
 }
 
 export interface Facts {
-  facts: Fact[];
   unrecognised: Unrecognised[];
   content: ReadonlyMap<number, unknown[]>;
 }
 
 class Collector {
-  readonly facts: Fact[] = [];
   readonly unrecognised: Unrecognised[] = [];
+
+  /** `emit` receives each fact as soon as it is complete, so decoded payloads no handler keeps die young. */
+  constructor(readonly emit: (f: Fact) => void) {}
+
 
   /** What each event contributed that the record reads (decoded payloads, failure text): the content the history digest binds. */
   readonly content = new Map<number, unknown[]>();
@@ -111,7 +121,7 @@ class Collector {
     call.started = e;
     call.attempt = toNumber(e.attrs.attempt) ?? 1;
     this.note(e, call.attempt);
-    if (call.attempt > 1) this.facts.push({ kind: 'retry', call, event: e });
+    if (call.attempt > 1) this.emit({ kind: 'retry', call, event: e });
   }
 
   closed(e: NormalEvent, closeType: NonNullable<ActivityCall['closeType']>): void {
@@ -124,7 +134,7 @@ class Collector {
       call.failure = failureMessage(e.attrs.failure) + (closeType === 'TimedOut' ? ' (timed out)' : '');
       this.note(e, call.failure);
     }
-    this.facts.push({ kind: 'activity', call });
+    this.emit({ kind: 'activity', call });
   }
 
   /**
@@ -151,13 +161,13 @@ class Collector {
       call.input = recorded.input;
       call.result = recorded.output;
     }
-    if (call.attempt > 1) this.facts.push({ kind: 'retry', call, event: e });
-    this.facts.push({ kind: 'activity', call });
+    if (call.attempt > 1) this.emit({ kind: 'retry', call, event: e });
+    this.emit({ kind: 'activity', call });
   }
 
   /** Calls never closed (a running task) still count: they are reported at the end, in schedule order. */
   pending(): void {
-    for (const call of this.calls.values()) if (!call.closed) this.facts.push({ kind: 'activity', call });
+    for (const call of this.calls.values()) if (!call.closed) this.emit({ kind: 'activity', call });
   }
 }
 
@@ -172,7 +182,7 @@ function signalPayload(c: Collector, e: NormalEvent): unknown {
 
 function handle(c: Collector, e: NormalEvent): void {
   switch (e.type) {
-    case 'WorkflowExecutionStarted': c.facts.push({ kind: 'started', event: e, input: c.decoded(e.attrs.input, e, 'workflow input') }); return;
+    case 'WorkflowExecutionStarted': c.emit({ kind: 'started', event: e, input: c.decoded(e.attrs.input, e, 'workflow input') }); return;
     case 'ActivityTaskScheduled': c.scheduled(e); return;
     case 'ActivityTaskStarted': c.started(e); return;
     case 'ActivityTaskCompleted': c.closed(e, 'Completed'); return;
@@ -181,28 +191,32 @@ function handle(c: Collector, e: NormalEvent): void {
     case 'ActivityTaskCanceled': c.closed(e, 'Canceled'); return;
     case 'WorkflowExecutionSignaled':
       c.note(e, str(e.attrs.signalName));
-      c.facts.push({ kind: 'signal', event: e, name: str(e.attrs.signalName), payload: signalPayload(c, e) });
+      c.emit({ kind: 'signal', event: e, name: str(e.attrs.signalName), payload: signalPayload(c, e) });
       return;
     case 'MarkerRecorded':
       if (str(e.attrs.markerName) === LOCAL_ACTIVITY_MARKER) c.localActivity(e);
       return;
-    case 'WorkflowExecutionCancelRequested': c.facts.push({ kind: 'cancel-requested', event: e, cause: str(e.attrs.cause) || undefined }); return;
+    case 'WorkflowExecutionCancelRequested': c.emit({ kind: 'cancel-requested', event: e, cause: str(e.attrs.cause) || undefined }); return;
   }
   const status = CLOSE_STATUS[e.type];
   if (status) {
     const result = e.type === 'WorkflowExecutionCompleted' ? c.decoded(e.attrs.result, e, 'workflow result') : undefined;
     const failure = e.attrs.failure ? failureMessage(e.attrs.failure) : str(e.attrs.reason) || undefined;
     if (failure) c.note(e, failure);
-    c.facts.push({ kind: 'closed', event: e, status, ...(result !== undefined ? { result } : {}), ...(failure ? { failure } : {}) });
+    c.emit({ kind: 'closed', event: e, status, ...(result !== undefined ? { result } : {}), ...(failure ? { failure } : {}) });
     return;
   }
   if (!QUIET.has(e.type)) c.unrecognised.push({ eventId: e.id, type: e.type, message: `event type \`${e.type}\` is not part of the governed path` });
 }
 
-/** Group normalised events into facts, in history order. */
-export function collectFacts(events: readonly NormalEvent[]): Facts {
-  const c = new Collector();
+/**
+ * Group normalised events into facts, handing each to `onFact` in history order (the order a list of
+ * all facts would have) as soon as it is complete; returns what could not be read and the content the
+ * history digest binds.
+ */
+export function collectFacts(events: readonly NormalEvent[], onFact: (f: Fact) => void): Facts {
+  const c = new Collector(onFact);
   for (const e of events) handle(c, e);
   c.pending();
-  return { facts: c.facts, unrecognised: c.unrecognised, content: c.content };
+  return { unrecognised: c.unrecognised, content: c.content };
 }

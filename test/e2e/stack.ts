@@ -113,3 +113,39 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Wait for a task's outcome the way a client should: the `taskEvents` subscription over server-sent
+ * events (its first event is the current state, so a task that already ended answers at once).
+ */
+export async function outcomeOf(url: string, token: string, taskId: string, timeoutMs = 60_000): Promise<string> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: 'subscription($t: ID!) { taskEvents(taskId: $t) { task { outcome } } }', variables: { t: taskId } }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok || !res.body) throw new Error(`taskEvents answered HTTP ${res.status}`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the taskEvents stream of ${taskId} ended without an outcome`);
+      buffered += value;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const frame = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('');
+        if (!data.trim()) continue;
+        const msg = JSON.parse(data) as { data?: { taskEvents?: { task?: { outcome?: string | null } } }; errors?: unknown[] };
+        if (msg.errors) throw new Error(`taskEvents failed: ${JSON.stringify(msg.errors)}`);
+        const outcome = msg.data?.taskEvents?.task?.outcome;
+        if (outcome) return outcome;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}

@@ -17,10 +17,16 @@ beforeAll(async () => {
 type Ev = Record<string, unknown>;
 const REFS = ['scheduledEventId', 'startedEventId', 'workflowTaskCompletedEventId'];
 
-/** Drop the first call of an activity (scheduled, started, completed and the workflow task after it), renumbering like a server would. */
+/** The activity type a `core_local_activity` marker records, or undefined. */
+function markerActivity(e: Ev): string | undefined {
+  const data = ((e.markerRecordedEventAttributes as { details?: { data?: { payloads?: Array<{ data?: string }> } } } | undefined)?.details?.data?.payloads?.[0]?.data);
+  return data ? (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { activity_type?: string }).activity_type : undefined;
+}
+
+/** Drop the first call of a local activity (its marker), renumbering like a server would. */
 function withoutActivity(h: { events: Ev[] }, name: string): { events: Ev[] } {
-  const i = h.events.findIndex((e) => (e.activityTaskScheduledEventAttributes as { activityType?: { name?: string } } | undefined)?.activityType?.name === name);
-  const kept = h.events.filter((_, j) => j < i || j >= i + 6);
+  const i = h.events.findIndex((e) => markerActivity(e) === name);
+  const kept = h.events.filter((_, j) => j !== i);
   const ids = new Map(kept.map((e, j) => [String(e.eventId), String(j + 1)]));
   return {
     events: kept.map((e) => {
@@ -47,13 +53,24 @@ describe('checkDeterminism', () => {
   });
 
   it('names the event and command when the history no longer matches the code', async () => {
-    // the workflow records a denied step (recordStep) before its outcome; a history without that call cannot replay
-    const h = withoutActivity(governedHistory(SCENARIOS.deniedSkipped!), 'recordStep');
+    // the code runs extractPlan as a local activity; a history that scheduled it as an activity cannot replay
+    const h = governedHistory(SCENARIOS.allowed!);
+    const i = h.events.findIndex((e) => markerActivity(e) === 'extractPlan');
+    const { eventId, eventTime, taskId } = h.events[i]!;
+    h.events[i] = { eventId, eventTime, taskId, eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityId: '1', activityType: { name: 'extractPlan' }, taskQueue: { name: 'interceptor-tasks' }, workflowTaskCompletedEventId: '4' } };
     const r = await checkDeterminism(h, { workflowBundle: bundle });
     expect(r.ok).toBe(false);
     expect(r.error?.kind).toBe('nondeterminism');
-    expect(r.error?.eventId).toBeGreaterThan(0);
+    expect(r.error?.eventId).toBe(Number(eventId));
     expect(r.error?.message).toMatch(/nondeterminism/i);
+  });
+
+  it('reports a history that lacks a local activity the code runs', async () => {
+    // the workflow records a denied step (recordStep) before its outcome; a history without that call cannot replay
+    const r = await checkDeterminism(withoutActivity(governedHistory(SCENARIOS.deniedSkipped!), 'recordStep'), { workflowBundle: bundle });
+    expect(r.ok).toBe(false);
+    expect(r.error?.kind).toBe('nondeterminism');
+    expect(r.error?.message).toMatch(/LocalActivity/);
   });
 
   it('parses event ids and commands out of core messages', () => {

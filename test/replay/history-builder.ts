@@ -1,7 +1,8 @@
 /**
  * @module Writes histories the way a Temporal server records them (JSON spelling of history files):
- * workflow tasks around every command batch, activities as scheduled / started / closed with payloads
- * through the SDK's default converter, signals, timers, cancellation and the close event.
+ * workflow tasks around every command batch, activities as scheduled / started / closed, local
+ * activities as `core_local_activity` markers (data and result, as the SDK's core writes them), with
+ * payloads through the SDK's default converter, signals, timers, cancellation and the close event.
  */
 import { jsonPayload } from '../../replay/history/payloads.js';
 
@@ -13,7 +14,9 @@ export class HistoryBuilder {
   private t: number;
   private lastWftCompleted = 0;
   private timers = 0;
+  /** Activity sequence numbers, shared by activities and local activities as in the SDK's core. */
   private activities = 0;
+  private readonly timerEvents = new Map<number, number>();
 
   constructor(start = '2026-11-20T10:00:00.000Z', private readonly workflowId = 'task-1') {
     this.t = Date.parse(start);
@@ -46,13 +49,39 @@ export class HistoryBuilder {
     return this;
   }
 
+  /**
+   * One local activity that completed within the current workflow task: a marker holding its data
+   * (sequence number, type, attempt, times) and its result. The governed-task worker's local
+   * activities return `{ input, output }`, so `result` is what the marker's result holds.
+   */
+  localActivity(name: string, result: unknown, opts: { attempt?: number; fail?: string } = {}): this {
+    const seq = ++this.activities;
+    const ts = (ms: number) => ({ seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 });
+    const scheduledAt = this.t;
+    this.advance(2);
+    const data = { seq, attempt: opts.attempt ?? 1, activity_id: String(seq), activity_type: name, complete_time: ts(this.t), backoff: null, original_schedule_time: ts(scheduledAt) };
+    this.push('MARKER_RECORDED', 'markerRecordedEventAttributes', {
+      markerName: 'core_local_activity',
+      details: { ...(opts.fail === undefined ? { result: payloads(result) } : {}), data: payloads(data) },
+      workflowTaskCompletedEventId: String(this.lastWftCompleted),
+      ...(opts.fail !== undefined ? { failure: { message: opts.fail, source: 'TypeScriptSDK', applicationFailureInfo: { type: 'Error' } } } : {}),
+    });
+    return this;
+  }
+
   /** One activity call: scheduled, started (with its final attempt, as Temporal writes it) and closed. */
-  activity(name: string, input: unknown, result: unknown, opts: { attempt?: number; fail?: string; durationMs?: number; noWorkflowTask?: boolean } = {}): this {
+  activity(name: string, input: unknown, result: unknown, opts: { attempt?: number; fail?: string; durationMs?: number; noWorkflowTask?: boolean; tool?: boolean } = {}): this {
     const id = ++this.activities;
+    // why two option sets: the workflow runs tools with their own timeouts and retry policy.
+    const timeouts = opts.tool
+      ? { header: {}, scheduleToCloseTimeout: '0s', scheduleToStartTimeout: '0s', startToCloseTimeout: '120s', heartbeatTimeout: '10s' }
+      : { startToCloseTimeout: '30s', heartbeatTimeout: '0s' };
+    const retryPolicy = opts.tool
+      ? { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }
+      : { initialInterval: '0.200s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 };
     const sched = this.push('ACTIVITY_TASK_SCHEDULED', 'activityTaskScheduledEventAttributes', {
-      activityId: String(id), activityType: { name }, taskQueue: { name: 'interceptor-tasks' }, input: payloads(input),
-      startToCloseTimeout: '30s', heartbeatTimeout: '0s', workflowTaskCompletedEventId: String(this.lastWftCompleted),
-      retryPolicy: { initialInterval: '0.200s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 },
+      activityId: String(id), activityType: { name }, taskQueue: { name: 'interceptor-tasks', kind: 'TASK_QUEUE_KIND_NORMAL' }, input: payloads(input),
+      ...timeouts, workflowTaskCompletedEventId: String(this.lastWftCompleted), retryPolicy,
     });
     this.advance(opts.durationMs ?? 5);
     const started = this.push('ACTIVITY_TASK_STARTED', 'activityTaskStartedEventAttributes', { scheduledEventId: String(sched), identity: 'worker@test', requestId: `r-${id}`, attempt: opts.attempt ?? 1 });
@@ -68,17 +97,17 @@ export class HistoryBuilder {
 
   timerStarted(ms: number): number {
     const id = ++this.timers;
-    this.push('TIMER_STARTED', 'timerStartedEventAttributes', { timerId: String(id), startToFireTimeout: `${ms / 1000}s`, workflowTaskCompletedEventId: String(this.lastWftCompleted) });
+    this.timerEvents.set(id, this.push('TIMER_STARTED', 'timerStartedEventAttributes', { timerId: String(id), startToFireTimeout: `${ms / 1000}s`, workflowTaskCompletedEventId: String(this.lastWftCompleted) }));
     return id;
   }
 
   timerFired(timerId: number): this {
-    this.push('TIMER_FIRED', 'timerFiredEventAttributes', { timerId: String(timerId), startedEventId: String(this.lastWftCompleted + 1) });
+    this.push('TIMER_FIRED', 'timerFiredEventAttributes', { timerId: String(timerId), startedEventId: String(this.timerEvents.get(timerId) ?? 0) });
     return this.workflowTask();
   }
 
   timerCanceled(timerId: number): this {
-    this.push('TIMER_CANCELED', 'timerCanceledEventAttributes', { timerId: String(timerId), workflowTaskCompletedEventId: String(this.lastWftCompleted), identity: 'worker@test' });
+    this.push('TIMER_CANCELED', 'timerCanceledEventAttributes', { timerId: String(timerId), startedEventId: String(this.timerEvents.get(timerId) ?? 0), workflowTaskCompletedEventId: String(this.lastWftCompleted), identity: 'worker@test' });
     return this;
   }
 

@@ -1,6 +1,10 @@
 /**
  * @module Governed-task histories for tests: simulates workflows/governed-task.ts step by step and
  * records what its activities would return, through HistoryBuilder (the way Temporal writes them).
+ * As workflows/governed-task.ts runs them, governance activities are local activities (one marker
+ * each, its result carrying the call's input) and executeTool is an activity; inputs are those of
+ * workflows/contract.ts, where per-step activities name the plan by `planVersion` (activities load
+ * it), so a history grows linearly with the plan.
  */
 import { digestJson } from '../../lib/canonical-json.js';
 import type { AgentIdentity, DecisionReason, ExecutionPlan, Provenance, StepAssessment } from '../../governance/types.js';
@@ -33,11 +37,6 @@ export interface TaskSpec {
   steps: StepSpec[];
   start?: string;
   policySetVersion?: string;
-  /**
-   * `full` (default) passes the whole plan to assessStep and executeTool, as workflows/governed-task.ts
-   * does; `step-only` passes a plan holding only that step (a history-size experiment for the benchmark).
-   */
-  planInCalls?: 'full' | 'step-only';
   /** Decide with a real assessor instead of the verdicts (the flow then follows its decisions). */
   assessWith?: (plan: ExecutionPlan, stepId: string, identity: AgentIdentity, now: Date) => StepAssessment;
 }
@@ -67,16 +66,17 @@ class Sim {
     this.h = new HistoryBuilder(spec.start, spec.taskId);
   }
 
-  planFor(stepId: string): ExecutionPlan {
-    return this.spec.planInCalls === 'step-only' ? { ...this.plan, steps: this.plan.steps.filter((s) => s.stepId === stepId) } : this.plan;
-  }
-
   get base() {
     return { taskId: this.spec.taskId, tenant: this.input.tenant };
   }
 
+  /** A governance activity: run as a local activity, its result carrying its input (workflows/contract.ts RecordedActivities). */
+  governance(name: string, input: unknown, output?: unknown): void {
+    this.h.localActivity(name, output === undefined ? { input } : { input, output });
+  }
+
   record(v: StepView): void {
-    this.h.activity('recordStep', { ...this.base, view: structuredClone(v) }, null);
+    this.governance('recordStep', { ...this.base, view: structuredClone(v) });
   }
 
   now(): string {
@@ -92,7 +92,7 @@ class Sim {
       return this.record(v);
     }
     const a = this.spec.assessWith ? this.spec.assessWith(this.plan, step.stepId, identity, new Date(this.now())) : assessment(step, this.now(), this.spec.policySetVersion ?? 'pv-1');
-    this.h.activity('assessStep', { ...this.base, planVersion: this.planVersion, stepId: step.stepId, identity }, a);
+    this.governance('assessStep', { ...this.base, planVersion: this.planVersion, stepId: step.stepId, identity }, a);
     Object.assign(v, { decision: a.decision, reasons: [...a.reasons], determiningPolicies: a.determiningPolicies, risk: a.risk });
     if (a.decision === 'DENY') {
       v.state = 'DENIED';
@@ -108,12 +108,12 @@ class Sim {
     this.record(v);
     const approvalId = `apr_${step.stepId}`;
     const expiresAt = new Date(Date.parse(this.now()) + 60_000).toISOString();
-    this.h.activity('requestApproval', { ...this.base, stepId: step.stepId, tool: step.tool, argsDigest: a.argsDigest, planVersion: this.planVersion, assessment: a, submittedBy: this.input.submittedBy, actingFor: this.spec.actingFor ?? [], timeoutMs: 60_000 }, { approvalId, expiresAt, binding: `b-${step.stepId}` });
+    this.governance('requestApproval', { ...this.base, stepId: step.stepId, tool: step.tool, argsDigest: a.argsDigest, planVersion: this.planVersion, assessment: a, submittedBy: this.input.submittedBy, actingFor: this.spec.actingFor ?? [], timeoutMs: 60_000 }, { approvalId, expiresAt, binding: `b-${step.stepId}` });
     v.approval = { approvalId, status: 'PENDING', expiresAt };
     const timer = this.h.timerStarted(60_000);
     if (verdict.approval === 'EXPIRE') {
       this.h.advance(60_000).timerFired(timer);
-      this.h.activity('expireApproval', { ...this.base, approvalId }, { status: 'EXPIRED' });
+      this.governance('expireApproval', { ...this.base, approvalId }, { status: 'EXPIRED' });
       Object.assign(v, { state: 'DENIED', decision: 'DENY' });
       v.approval.status = 'EXPIRED';
       v.reasons.push(reason('APPROVAL_EXPIRED', `no decision before the approval expired at ${expiresAt}`));
@@ -136,19 +136,19 @@ class Sim {
     const b = { ...this.base, agentId: this.input.agentId, stepId: step.stepId };
     if (step.budgetExceeded) {
       const r = reason('BUDGET_EXCEEDED', 'budget `b1` (task cost_usd per task, limit 1) would be exceeded');
-      this.h.activity('reserveBudget', { ...b, tool: step.tool }, { ok: false, reason: r });
+      this.governance('reserveBudget', { ...b, tool: step.tool }, { ok: false, reason: r });
       Object.assign(v, { state: 'DENIED', decision: 'DENY' });
       v.reasons.push(r);
       return this.record(v);
     }
     const key = `${this.spec.taskId}/${step.stepId}`;
-    this.h.activity('reserveBudget', { ...b, tool: step.tool }, { ok: true, reservationKey: key });
+    this.governance('reserveBudget', { ...b, tool: step.tool }, { ok: true, reservationKey: key });
     const usage = { costUsd: 0.01, tokens: 120, wallTimeMs: 40 };
     const run = step.toolFails
       ? { ok: false, resultDigest: '', error: { code: 'TOOL_ERROR', message: 'upstream returned 500' }, usage }
       : { ok: true, resultDigest: digestJson({ result: step.stepId }), result: { result: step.stepId }, usage };
-    this.h.activity('executeTool', { ...b, planVersion: this.planVersion }, run, { attempt: step.attempts ?? 1, durationMs: 40 });
-    this.h.activity('settleBudget', { ...this.base, reservationKey: key, usage: run.ok ? usage : null }, null);
+    this.h.activity('executeTool', { ...b, planVersion: this.planVersion }, run, { attempt: step.attempts ?? 1, durationMs: 40, tool: true });
+    this.governance('settleBudget', { ...this.base, reservationKey: key, usage: run.ok ? usage : null });
     Object.assign(v, { executed: run.ok, state: run.ok ? 'EXECUTED' : 'FAILED', ...(run.ok ? { resultDigest: run.resultDigest } : { error: run.error }) });
     this.record(v);
   }
@@ -166,17 +166,17 @@ export function governedHistory(spec: TaskSpec): { events: Array<Record<string, 
   const planVersion = digestJson(plan);
   const sim = new Sim(spec, input, plan, planVersion);
   sim.h.started(input);
-  sim.h.activity('extractPlan', { taskId: spec.taskId, tenant, goal: plan.goal, source: input.source }, { ok: true, plan, planVersion });
+  sim.governance('extractPlan', { taskId: spec.taskId, tenant, goal: plan.goal, source: input.source }, { ok: true, plan, planVersion });
   const identity: AgentIdentity = { agentId, tenant, capabilities: input.credential.capabilities, actingFor: input.credential.actingFor, credentialId: 'cred-1', keyId: 'kid-1', expiresAt: '2027-01-01T00:00:00.000Z' };
-  sim.h.activity('authenticateAgent', { taskId: spec.taskId, tenant, agentId, credential: input.credential }, { ok: true, identity });
+  sim.governance('authenticateAgent', { taskId: spec.taskId, tenant, agentId, credential: input.credential }, { ok: true, identity });
   for (const s of plan.steps) sim.views.set(s.stepId, { stepId: s.stepId, tool: s.tool, dependsOn: s.dependsOn, state: 'PENDING', reasons: [], determiningPolicies: [], executed: false });
   for (const s of spec.steps) sim.run(s, identity);
   const steps = [...sim.views.values()];
   const outcome = taskOutcome(steps);
   const view: TaskView = { taskId: spec.taskId, tenant, agentId, status: outcome, outcome, planId: plan.planId, planVersion, steps, reasons: [], ...(riskLevelOf(steps) ? { riskLevel: riskLevelOf(steps)! } : {}) };
   sim.h.upsertSearchAttributes();
-  sim.h.activity('recordOutcome', { taskId: spec.taskId, tenant, view }, null, { noWorkflowTask: true });
-  sim.h.workflowTask().completed(view);
+  sim.governance('recordOutcome', { taskId: spec.taskId, tenant, view });
+  sim.h.completed(view);
   return sim.h.build();
 }
 
