@@ -13,7 +13,7 @@ import { getBudgetsWithUsage, setBudget } from '../../db/queries/budgets.js';
 import { getCredential, insertCredential, revokeCredential } from '../../db/queries/credentials.js';
 import { activatePolicySet, createPolicySet, getActivePolicySet, listPolicySets } from '../../db/queries/policy-sets.js';
 import { getActiveSigningKeyWithPrivate, insertSigningKey, listSigningKeys } from '../../db/queries/signing-keys.js';
-import { createTask, getTask, updateTask } from '../../db/queries/tasks.js';
+import { createTask, updateTask } from '../../db/queries/tasks.js';
 import { recordReportedExecution } from '../../db/queries/tool-executions.js';
 import { upsertStep } from '../../db/queries/steps.js';
 import { listTenants, upsertTenant } from '../../db/queries/tenants.js';
