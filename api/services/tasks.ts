@@ -167,7 +167,9 @@ export function createTaskService(deps: ServiceDeps): TaskService {
       const own = hasRole(v, 'agent') && v.agentId === row.agentId;
       if (!own && !v.platformAdmin && !hasRole(v, 'admin')) throw new InterceptorError('FORBIDDEN', 'only the submitting agent or an admin may cancel a task');
       if (row.status === 'DONE') throw new InterceptorError('CONFLICT', `task \`${id}\` has already finished`, { details: { currentStatus: row.outcome } });
-      await workflows.cancel(id, { reason: reason?.trim() || 'cancelled', requestedBy: v.id });
+      const why = reason?.trim() || 'cancelled';
+      await store.transaction((db) => recordAudit(deps, db, { tenant: row.tenant, taskId: id, type: 'task.cancel_requested', viewer: v, data: { reason: why } }));
+      await workflows.cancel(id, { reason: why, requestedBy: v.id });
       deps.feed.poke(`task:${id}`);
       return (await load(row.tenant, id))!;
     },

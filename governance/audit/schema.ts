@@ -16,6 +16,8 @@ export const AUDIT_EVENT_TYPES = [
   'task.completed',
   'task.failed',
   'task.cancelled',
+  // why apart from task.cancelled: who asked, and why, is recorded even if the task ends otherwise first.
+  'task.cancel_requested',
   // identity
   'identity.verified',
   'identity.rejected',

@@ -109,6 +109,10 @@ describe('the API through Temporal', () => {
     const done = await until('cancellation', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'CANCELLED');
     expect(done.data.task.outcome).toBe('CANCELLED');
     expect(done.data.task.steps[1].executed).toBe(false);
+    const asked = await db.pool.query<{ actor: Json; data: Json }>(`SELECT event->'actor' AS actor, event->'data' AS data FROM audit_events WHERE task_id = $1 AND event_type = 'task.cancel_requested'`, [id]);
+    expect(asked.rows).toHaveLength(1);
+    expect(asked.rows[0]!.data).toEqual({ reason: 'changed my mind' });
+    expect(asked.rows[0]!.actor).toMatchObject({ kind: 'agent' });
   }, 120_000);
 
   it('runs a caller-executed step: READY on submit, the reported result completes it, and the worker never acts', async () => {
