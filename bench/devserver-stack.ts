@@ -68,13 +68,16 @@ export async function startStack(mode: Mode, dir: string, bundle: WorkflowBundle
   const args = [SERVER_BIN, 'server', 'start-dev', '--port', String(port), '--headless', '--log-level', 'error'];
   if (mode === 'persistent') args.push('--db-filename', path.join(dir, 'devserver.sqlite'));
   const log = openSync(path.join(dir, `server-${mode}.log`), 'a');
-  const server = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
+  // why: BENCH_SERVER_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the server under the bench's load
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['ignore', log, log] });
   liveServers.add(server);
   server.once('exit', () => liveServers.delete(server));
   const address = `127.0.0.1:${port}`;
   const connection = await connectWhenReady(address, server);
   const taskQueue = `bench-${mode}`;
-  const nativeConnection = await NativeConnection.connect({ address });
+  // why no compression: on loopback gzip costs CPU on both ends and saves nothing (the product's worker does the same).
+  const nativeConnection = await NativeConnection.connect({ address, grpcCompression: { codec: 'none' } });
   const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: bundle, activities });
   const running = worker.run();
   const close = async (): Promise<void> => {

@@ -127,13 +127,31 @@ async function rssRun(stack: Stack, plan: Plan): Promise<Record<string, unknown>
   return result;
 }
 
+/**
+ * `--only=persistent,oneActivity,c1` (any of mode, shape, `c<concurrency>`, `rss`) runs a subset for
+ * profiling (with BENCH_SERVER_NODE_ARGS) and prints it without writing the results file.
+ */
+function onlyFilter(): ((...tags: string[]) => boolean) | undefined {
+  const arg = process.argv.find((a) => a.startsWith('--only='));
+  if (!arg) return undefined;
+  const wanted = arg.slice('--only='.length).split(',').filter(Boolean);
+  const groups = [['memory', 'persistent'], ['oneActivity', 'threeActivitiesWithSignal', 'rss'], ['c1', 'c16', 'c64']];
+  // a group is checked only when one of its tags is given, and then one of them must be listed
+  return (...tags) => groups.every((g) => {
+    const given = tags.filter((t) => g.includes(t));
+    return given.length === 0 || !g.some((t) => wanted.includes(t)) || given.some((t) => wanted.includes(t));
+  });
+}
+
 async function benchMode(mode: Mode, plan: Plan, bundle: WorkflowBundleWithSourceMap, dir: string): Promise<{ scenarios: ScenarioResult[]; rss: Record<string, unknown> }> {
+  const only = onlyFilter();
   const stack = await startStack(mode, dir, bundle);
   try {
     const scenarios: ScenarioResult[] = [];
     for (const shape of ['oneActivity', 'threeActivitiesWithSignal'] as const) {
-      for (const c of plan.concurrency) scenarios.push(await scenario(stack, shape, c, plan));
+      for (const c of plan.concurrency) if (!only || only(mode, shape, `c${c}`)) scenarios.push(await scenario(stack, shape, c, plan));
     }
+    if (only && !only(mode, 'rss', 'c64')) return { scenarios, rss: {} };
     return { scenarios, rss: await rssRun(stack, plan) };
   } finally {
     await stack.close();
@@ -174,8 +192,11 @@ async function main(): Promise<void> {
   const bundle = await bundleWorkflowCode({ workflowsPath: path.join(HERE, 'workflows', 'bench-workflows.ts'), logger: new DefaultLogger('ERROR') });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'devserver-bench-'));
   try {
-    const memory = await benchMode('memory', plan, bundle, dir);
-    const persistent = await benchMode('persistent', plan, bundle, dir);
+    const only = onlyFilter();
+    const skipped = { scenarios: [], rss: {} };
+    const memory = !only || only('memory') ? await benchMode('memory', plan, bundle, dir) : skipped;
+    const persistent = !only || only('persistent') ? await benchMode('persistent', plan, bundle, dir) : skipped;
+    if (only) return;
     const scenarios = [...memory.scenarios, ...persistent.scenarios];
     const rss = [memory.rss, persistent.rss];
     const report = {

@@ -109,18 +109,28 @@ export function jsonPayload(value: unknown): Msg {
 // --- history events -----------------------------------------------------------------------------
 
 /** `WorkflowTaskScheduled` -> `EVENT_TYPE_WORKFLOW_TASK_SCHEDULED`. */
-export function eventTypeName(short: string): string {
-  return 'EVENT_TYPE_' + short.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
+export const eventTypeName = memo((short: string) => 'EVENT_TYPE_' + short.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase());
 
-export function eventAttrKey(short: string): string {
-  return short[0]!.toLowerCase() + short.slice(1) + 'EventAttributes';
-}
+export const eventAttrKey = memo((short: string) => short[0]!.toLowerCase() + short.slice(1) + 'EventAttributes');
 
 /** `COMMAND_TYPE_START_TIMER` -> `startTimerCommandAttributes`. */
-export function commandAttrKey(commandType: string): string {
+export const commandAttrKey = memo((commandType: string) => {
   const words = commandType.replace(/^COMMAND_TYPE_/, '').toLowerCase().split('_');
   return words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('') + 'CommandAttributes';
+});
+
+/** Caches a string -> string function; why: these run per event and per command on the hot path. */
+function memo(fn: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      // bounded: only a few dozen event and command types exist, but names come from requests
+      if (cache.size < 512) cache.set(s, v);
+    }
+    return v;
+  };
 }
 
 /** An event before it gets its id: short type name plus attributes. */

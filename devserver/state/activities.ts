@@ -40,7 +40,14 @@ function normaliseTimeouts(a: Msg, runTimeout: number): { s2s: number; st2c: num
   return { s2s, st2c, s2c, hb: Number.isFinite(hb) ? hb : 0 };
 }
 
-export function scheduleActivity(eng: Engine, run: Run, a: Msg, wftc: number): void {
+/**
+ * ActivityTaskScheduled plus the task on its queue. With `eager` given (a workflow-task completion
+ * that may return activity tasks), an activity that asks for eager execution on the workflow's own
+ * task queue is not queued: its scheduled id goes to `eager`, and startEagerActivities hands it to
+ * the completing worker, which reserved a slot for it (sdk-core only sets `request_eager_execution`
+ * after reserving one, and only for its own task queue).
+ */
+export function scheduleActivity(eng: Engine, run: Run, a: Msg, wftc: number, eager?: number[]): void {
   const s = run.s;
   const t = normaliseTimeouts(a, s.runTimeoutMs);
   const taskQueue = (a.taskQueue?.name as string | undefined) || s.taskQueue;
@@ -67,7 +74,8 @@ export function scheduleActivity(eng: Engine, run: Run, a: Msg, wftc: number): v
     lastWorkerIdentity: '', startedIdentity: '', startedRequestId: '', cancelRequestedId: 0,
     scheduleToStartMs: t.s2s, startToCloseMs: t.st2c, scheduleToCloseMs: t.s2c, heartbeatMs: t.hb, retryAt: 0,
   };
-  eng.enqueue(s.namespace, 'act', taskQueue, { kind: 'act', runKey: runKey(s.namespace, s.runId), scheduledId: id, attempt: 1 });
+  if (eager && a.requestEagerExecution === true && taskQueue === s.taskQueue) eager.push(id);
+  else eng.enqueue(s.namespace, 'act', taskQueue, { kind: 'act', runKey: runKey(s.namespace, s.runId), scheduledId: id, attempt: 1 });
 }
 
 export function requeueActivity(eng: Engine, run: Run, act: ActivityState): void {
@@ -78,32 +86,50 @@ export function requeueActivity(eng: Engine, run: Run, act: ActivityState): void
 export function deliverActivity(eng: Engine, run: Run, entry: QueueEntry, identity: string): Msg | undefined {
   const act = run.s.activities[String(entry.scheduledId)];
   if (run.s.status !== 'Running' || !act || act.state !== 'scheduled' || act.attempt !== entry.attempt) return undefined;
-  return eng.mutate(() => {
-    eng.touch(run);
-    const now = eng.now();
-    Object.assign(act, { state: 'started', startedAt: now, lastHeartbeatAt: now, startedIdentity: identity, startedRequestId: randomUUID() });
-    const s = run.s;
-    return {
-      taskToken: encodeToken({ k: 'a', ns: s.namespace, wf: s.workflowId, r: s.runId, s: act.scheduledId, a: act.attempt }),
-      workflowNamespace: s.namespace,
-      workflowType: { name: s.workflowType },
-      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
-      activityType: act.attrs.activityType,
-      activityId: act.activityId,
-      header: act.attrs.header,
-      input: act.attrs.input,
-      heartbeatDetails: act.heartbeatDetails,
-      scheduledTime: ts(act.firstScheduledAt),
-      currentAttemptScheduledTime: ts(act.attemptScheduledAt),
-      startedTime: ts(now),
-      attempt: act.attempt,
-      scheduleToCloseTimeout: act.attrs.scheduleToCloseTimeout,
-      startToCloseTimeout: act.attrs.startToCloseTimeout,
-      heartbeatTimeout: act.attrs.heartbeatTimeout,
-      retryPolicy: act.attrs.retryPolicy,
-      priority: act.attrs.priority,
-    };
-  });
+  return eng.mutate(() => startActivity(eng, run, act, identity));
+}
+
+/**
+ * Eager dispatch (RespondWorkflowTaskCompletedResponse.activity_tasks): starts the activities
+ * scheduleActivity set aside, inside the completion's unit of work, and returns their tasks. When
+ * the same completion closed the run, its activities are gone and nothing is returned.
+ */
+export function startEagerActivities(eng: Engine, run: Run, scheduledIds: number[], identity: string): Msg[] {
+  const tasks: Msg[] = [];
+  if (run.s.status !== 'Running') return tasks;
+  for (const id of scheduledIds) {
+    const act = run.s.activities[String(id)];
+    if (act?.state === 'scheduled') tasks.push(startActivity(eng, run, act, identity));
+  }
+  return tasks;
+}
+
+/** Marks an attempt started (no history event until its outcome) and builds its task. */
+function startActivity(eng: Engine, run: Run, act: ActivityState, identity: string): Msg {
+  eng.touch(run);
+  const now = eng.now();
+  Object.assign(act, { state: 'started', startedAt: now, lastHeartbeatAt: now, startedIdentity: identity, startedRequestId: randomUUID() });
+  const s = run.s;
+  return {
+    taskToken: encodeToken({ k: 'a', ns: s.namespace, wf: s.workflowId, r: s.runId, s: act.scheduledId, a: act.attempt }),
+    workflowNamespace: s.namespace,
+    workflowType: { name: s.workflowType },
+    workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+    activityType: act.attrs.activityType,
+    activityId: act.activityId,
+    header: act.attrs.header,
+    input: act.attrs.input,
+    heartbeatDetails: act.heartbeatDetails,
+    scheduledTime: ts(act.firstScheduledAt),
+    currentAttemptScheduledTime: ts(act.attemptScheduledAt),
+    startedTime: ts(now),
+    attempt: act.attempt,
+    scheduleToCloseTimeout: act.attrs.scheduleToCloseTimeout,
+    startToCloseTimeout: act.attrs.startToCloseTimeout,
+    heartbeatTimeout: act.attrs.heartbeatTimeout,
+    retryPolicy: act.attrs.retryPolicy,
+    priority: act.attrs.priority,
+  };
 }
 
 /** Writes the outcome (with ActivityTaskStarted first when the attempt had started) and forgets it. */

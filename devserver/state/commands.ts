@@ -103,8 +103,11 @@ const KNOWN = new Set([
   'COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION',
 ]);
 
-/** Applies validated commands; true when the workflow needs a new task for what they produced. */
-export function processCommands(eng: Engine, run: Run, commands: Msg[], messages: Msg[], completedId: number, identity: string): boolean {
+/**
+ * Applies validated commands; true when the workflow needs a new task for what they produced.
+ * `eager` collects activities to hand back in the completion's response (see scheduleActivity).
+ */
+export function processCommands(eng: Engine, run: Run, commands: Msg[], messages: Msg[], completedId: number, identity: string, eager?: number[]): boolean {
   const byId = new Map(messages.map((m) => [String(m.id), m] as const));
   let needWft = false;
   for (const c of commands) {
@@ -116,7 +119,8 @@ export function processCommands(eng: Engine, run: Run, commands: Msg[], messages
       if (m) applyUpdateMessage(eng, run, m);
       continue;
     }
-    if (applyOne(eng, run, type, a, completedId, identity)) needWft = true;
+    if (type === 'COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK') scheduleActivity(eng, run, a, completedId, eager);
+    else if (applyOne(eng, run, type, a, completedId, identity)) needWft = true;
   }
   for (const m of byId.values()) applyUpdateMessage(eng, run, m);
   return needWft;
@@ -126,7 +130,7 @@ type Apply = (eng: Engine, run: Run, a: Msg, wftc: number, identity: string) => 
 
 /** Command type -> its events and side effects; `true` when the workflow needs a new task. */
 const APPLY: Record<string, Apply> = {
-  COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: (eng, run, a, wftc) => scheduleActivity(eng, run, a, wftc),
+  // COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK is applied in processCommands (it may be dispatched eagerly)
   COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: (eng, run, a, wftc) => cancelActivityByCommand(eng, run, Number(a.scheduledEventId), wftc),
   COMMAND_TYPE_START_TIMER: (eng, run, a, wftc) => {
     const id = eng.append(run, 'TimerStarted', { timerId: a.timerId, startToFireTimeout: a.startToFireTimeout, workflowTaskCompletedEventId: wftc });

@@ -11,6 +11,7 @@ import { createEngine } from '../server.js';
 import type { Engine } from './engine.js';
 import { TaskQueues } from './queues.js';
 import { completeWft } from './wft.js';
+import { activityForToken, completeActivity } from './activities.js';
 import { newRunFromRequest, signalRun, startWorkflow } from './workflow.js';
 import { isServiceError } from '../errors.js';
 import type { Msg } from '../proto.js';
@@ -95,6 +96,97 @@ describe('workflow task lifecycle', () => {
     const next = await poll(eng);
     expect(types(eng, 'timer').slice(4)).toEqual(['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED']);
     expect(next.previousStartedEventId).toBe(3);
+  });
+});
+
+const activity = (id: string, extra: Msg = {}): Msg => ({
+  commandType: 'COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK',
+  scheduleActivityTaskCommandAttributes: { activityId: id, activityType: { name: 'echo' }, taskQueue: { name: 'q' }, startToCloseTimeout: { seconds: 30 }, ...extra },
+});
+
+/** Resolves with the first activity task polled from `queue` within `ms`, or undefined. */
+async function pollActivityWithin(eng: Engine, ms: number, queue = 'q'): Promise<Msg | undefined> {
+  const got = await Promise.race([poll(eng, queue, 'act'), new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
+  return got?.taskToken ? got : undefined;
+}
+
+describe('eager activity dispatch', () => {
+  it('returns an activity that asks for eager execution in the completion response, started and not queued', async () => {
+    const eng = engine();
+    start(eng, 'eager');
+    const task = await poll(eng);
+    const res = completeWft(eng, 'default', { taskToken: task.taskToken, identity: 'w1', commands: [activity('a1', { requestEagerExecution: true }), activity('a2')] });
+    expect(res.activityTasks).toHaveLength(1);
+    const eager = res.activityTasks[0] as Msg;
+    expect(eager).toMatchObject({ activityId: 'a1', attempt: 1, workflowExecution: { workflowId: 'eager' } });
+    expect(eager.startToCloseTimeout).toBeDefined();
+    expect(eager.scheduleToCloseTimeout).toBeDefined();
+    const run = eng.getRun('default', 'eager');
+    expect(Object.values(run.s.activities).map((a) => [a.activityId, a.state, a.startedIdentity])).toEqual([['a1', 'started', 'w1'], ['a2', 'scheduled', '']]);
+    // only the non-eager activity is on the queue
+    expect((await pollActivityWithin(eng, 100))?.activityId).toBe('a2');
+    expect(await pollActivityWithin(eng, 50)).toBeUndefined();
+    // the eager task's token completes the activity like a polled one, with the usual history
+    eng.mutate(() => {
+      const { run: r, act } = activityForToken(eng, 'default', eager.taskToken);
+      completeActivity(eng, r, act, undefined, 'w1');
+    });
+    expect(types(eng, 'eager').slice(4)).toEqual(['ACTIVITY_TASK_SCHEDULED', 'ACTIVITY_TASK_SCHEDULED', 'ACTIVITY_TASK_STARTED', 'ACTIVITY_TASK_COMPLETED', 'WORKFLOW_TASK_SCHEDULED']);
+  });
+
+  it('queues an eager request for another task queue, and returns nothing when the same completion closes the run', async () => {
+    const eng = engine();
+    start(eng, 'other-queue');
+    const task = await poll(eng);
+    const res = completeWft(eng, 'default', { taskToken: task.taskToken, commands: [activity('x', { requestEagerExecution: true, taskQueue: { name: 'elsewhere' } })] });
+    expect(res.activityTasks).toBeUndefined();
+    expect((await pollActivityWithin(eng, 100, 'elsewhere'))?.activityId).toBe('x');
+
+    start(eng, 'closing');
+    const t2 = await poll(eng);
+    const closed = completeWft(eng, 'default', { taskToken: t2.taskToken, commands: [activity('y', { requestEagerExecution: true }), complete] });
+    expect(closed.activityTasks).toBeUndefined();
+    expect(eng.getRun('default', 'closing').s.status).toBe('Completed');
+  });
+});
+
+describe('returning the next workflow task in the completion response', () => {
+  const sticky = { workerTaskQueue: { name: 'sticky-q', kind: 'TASK_QUEUE_KIND_STICKY' }, scheduleToStartTimeout: { seconds: 10 } };
+
+  async function pollWithin(eng: Engine, queue: string, ms: number): Promise<Msg | undefined> {
+    const got = await Promise.race([poll(eng, queue), new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
+    return got?.taskToken ? got : undefined;
+  }
+
+  it('starts and returns the task a buffered signal made necessary, with partial history, when a sticky worker asks', async () => {
+    const eng = engine();
+    start(eng, 'returned');
+    const task = await poll(eng);
+    signal(eng, 'returned');
+    const res = completeWft(eng, 'default', { taskToken: task.taskToken, identity: 'w1', stickyAttributes: sticky, returnNewWorkflowTask: true, commands: [timer('1', 60_000)] });
+    const next = res.workflowTask as Msg;
+    expect(types(eng, 'returned').slice(3)).toEqual(['WORKFLOW_TASK_COMPLETED', 'TIMER_STARTED', 'WORKFLOW_EXECUTION_SIGNALED', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED']);
+    expect(next).toMatchObject({ startedEventId: 8, previousStartedEventId: 3, attempt: 1, workflowExecutionTaskQueue: { name: 'q' } });
+    expect((next.history.events as Msg[]).map((e) => Number(e.eventId))).toEqual([4, 5, 6, 7, 8]);
+    // nothing is left to poll, and the returned task completes like a polled one
+    expect(await pollWithin(eng, 'sticky-q', 100)).toBeUndefined();
+    completeWft(eng, 'default', { taskToken: next.taskToken, identity: 'w1', stickyAttributes: sticky, returnNewWorkflowTask: true, commands: [complete] });
+    expect(eng.getRun('default', 'returned').s.status).toBe('Completed');
+  });
+
+  it('queues the next task instead when the worker did not ask for it or is not sticky', async () => {
+    const eng = engine();
+    start(eng, 'asked-not');
+    const t1 = await poll(eng);
+    signal(eng, 'asked-not');
+    expect(completeWft(eng, 'default', { taskToken: t1.taskToken, stickyAttributes: sticky, commands: [timer('1', 60_000)] }).workflowTask).toBeUndefined();
+    expect((await pollWithin(eng, 'sticky-q', 200))?.startedEventId).toBe(8);
+
+    start(eng, 'not-sticky');
+    const t2 = await poll(eng);
+    signal(eng, 'not-sticky');
+    expect(completeWft(eng, 'default', { taskToken: t2.taskToken, returnNewWorkflowTask: true, commands: [timer('1', 60_000)] }).workflowTask).toBeUndefined();
+    expect((await pollWithin(eng, 'q', 200))?.workflowExecution.workflowId).toBe('not-sticky');
   });
 });
 

@@ -32,7 +32,7 @@ export interface EngineOptions {
 
 interface Tx {
   touched: Map<Run, { s: string; eventsLen: number } | null>;
-  events: { runKey: string; event: Msg }[];
+  events: { runKey: string; event: Msg; json: string }[];
   pushes: { key: string; entry: QueueEntry }[];
   meta: [string, string][];
   truncates: { runKey: string; fromEventId: number }[];
@@ -220,9 +220,11 @@ export class Engine {
     const s = run.s;
     const id = s.nextEventId++;
     const event: Msg = { eventId: id, eventTime: ts(this.now()), eventType: eventTypeName(type), taskId: ++this.taskId, [eventAttrKey(type)]: attrs };
-    s.historySizeBytes += JSON.stringify(attrs).length + 24;
+    // why one serialisation: its length is the size estimate and the store writes the same string
+    const json = JSON.stringify(event);
+    s.historySizeBytes += json.length;
     run.events.push(event);
-    this.requireTx().events.push({ runKey: runKey(s.namespace, s.runId), event });
+    this.requireTx().events.push({ runKey: runKey(s.namespace, s.runId), event, json });
     return id;
   }
 

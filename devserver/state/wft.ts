@@ -14,7 +14,7 @@ import { runKey } from './types.js';
 import type { QueueEntry } from './queues.js';
 import { processCommands, validateCommands } from './commands.js';
 import { attachQueries, answerConsistentQueries, dispatchLegacyQueries, buildQueryTask } from './queries.js';
-import { deliverActivity } from './activities.js';
+import { deliverActivity, startEagerActivities } from './activities.js';
 import { collectUpdateMessages, hasUndeliveredUpdates, redeliverUpdates } from './updates.js';
 
 /** Events per poll-response page; the worker fetches the rest with GetWorkflowExecutionHistory. */
@@ -179,7 +179,9 @@ function completeInTx(eng: Engine, ns: string, req: Msg): ServiceError | Msg {
   s.sticky = sticky ? { queue: sticky, timeoutMs: durMs(req.stickyAttributes?.scheduleToStartTimeout) || 10_000 } : null;
   s.lastCompletedWftStartedId = s.wft.startedId;
   Object.assign(s.wft, { state: 'none', attempt: 1 });
-  const needWft = processCommands(eng, run, commands, messages, completedId, req.identity ?? '');
+  const eager: number[] = [];
+  const needWft = processCommands(eng, run, commands, messages, completedId, req.identity ?? '', eager);
+  const activityTasks = startEagerActivities(eng, run, eager, String(req.identity ?? ''));
   answerConsistentQueries(eng, req.queryResults);
   if (s.status === 'Running') {
     const flushed = flushBuffered(eng, run);
@@ -188,9 +190,27 @@ function completeInTx(eng: Engine, ns: string, req: Msg): ServiceError | Msg {
     else if (hasUndeliveredUpdates(run)) scheduleWft(eng, run, true);
   }
   eng.effect(() => dispatchLegacyQueries(eng, run));
-  return {};
+  const resp: Msg = {};
+  if (activityTasks.length > 0) resp.activityTasks = activityTasks;
+  const next = returnedTask(eng, run, req);
+  if (next) resp.workflowTask = next;
+  return resp;
 }
 
+/**
+ * RespondWorkflowTaskCompletedResponse.workflow_task: when the completion itself made a new task
+ * necessary (events buffered during the task, `force_create_new_workflow_task` for local-activity
+ * heartbeats) and the worker asked for it, the task is started here and returned, saving a poll
+ * round trip. sdk-core asks only when it caches the run (sticky), because a returned task carries
+ * partial history; so only a task on the run's sticky queue is returned, and never a speculative
+ * one (which may still be discarded). Its queue entry goes stale and is skipped at delivery.
+ */
+function returnedTask(eng: Engine, run: Run, req: Msg): Msg | undefined {
+  const s = run.s;
+  if (req.returnNewWorkflowTask !== true || s.status !== 'Running' || s.wft.state !== 'scheduled' || s.wft.speculative) return undefined;
+  if (!s.sticky || s.wft.queue !== s.sticky.queue || s.wft.availableAt > eng.now()) return undefined;
+  return startWft(eng, run, String(req.identity ?? ''));
+}
 
 export const TERMINAL = new Set([
   'COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION',

@@ -8,7 +8,8 @@ import type { RunState } from '../state/types.js';
 export interface CommitBatch {
   /** Runs touched by the request, with their state already serialised. */
   runs: { key: string; json: string }[];
-  events: { runKey: string; event: Msg }[];
+  /** Appended events, each with its JSON serialisation (made once, when it was appended). */
+  events: { runKey: string; event: Msg; json: string }[];
   meta: [string, string][];
   /** Events to delete from this id on, applied before `events` (discarded speculative tasks). */
   truncates?: { runKey: string; fromEventId: number }[];
