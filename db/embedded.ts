@@ -21,8 +21,8 @@ import { Worker } from 'node:worker_threads';
 import { InterceptorError } from '../lib/errors.js';
 import type { PoolOptions } from './pool.js';
 
-/** Pool settings that fit the embedded server: one connection, never closed for idleness, nested use refused. */
-export const EMBEDDED_POOL_OPTIONS: PoolOptions = Object.freeze({ max: 1, idleTimeoutMillis: 0, guardNestedUse: true });
+/** Pool settings that fit the embedded server: one connection, never closed for idleness, nested use refused, statements prepared. */
+export const EMBEDDED_POOL_OPTIONS: PoolOptions = Object.freeze({ max: 1, idleTimeoutMillis: 0, guardNestedUse: true, prepareStatements: true });
 
 export interface EmbeddedPostgres {
   url: string;

@@ -3,6 +3,7 @@
  * embedded PGlite (which speaks the same wire protocol through pglite-socket).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { InterceptorError } from '../lib/errors.js';
 
@@ -20,6 +21,11 @@ export interface PoolOptions {
    * With `max: 1` (PGlite) that request would wait forever for the connection `fn` itself holds.
    */
   guardNestedUse?: boolean;
+  /**
+   * Run parameterised queries as named prepared statements, parsed and planned once per connection.
+   * why: PGlite parses and plans in WASM; an unnamed statement costs ~0.8 ms there, a prepared one ~0.2 ms.
+   */
+  prepareStatements?: boolean;
 }
 
 /** The pool whose transaction the current async context is running inside, if any. */
@@ -42,7 +48,52 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   // listener Node treats it as an unhandled error and exits. The pool discards the client itself.
   pool.on('error', () => undefined);
   if (opts.guardNestedUse) guardNestedUse(pool);
+  if (opts.prepareStatements) pool.on('connect', (client) => prepareStatementsOn(client));
   return pool;
+}
+
+/** Distinct statements one connection prepares at most; later ones run unnamed (bounded server memory). */
+const MAX_PREPARED_PER_CONNECTION = 1000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ic_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+function prepareStatementsOn(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as QueryFn;
+  // why: the embedded server keeps one session across reconnects, so statements a dropped connection
+  // prepared are still there and a new Parse of the same name would fail. Queued before anything else.
+  void (query('DEALLOCATE ALL') as Promise<unknown>).catch(() => undefined);
+  const prepared = new Set<string>();
+  const named = (text: string): string | undefined => {
+    const name = statementName(text);
+    if (prepared.has(name)) return name;
+    if (prepared.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
+    prepared.add(name);
+    return name;
+  };
+  client.query = ((...args: unknown[]) => {
+    const [first, second, ...rest] = args;
+    if (typeof first === 'string' && Array.isArray(second)) {
+      const name = named(first);
+      if (name) return query({ name, text: first, values: second }, ...rest);
+    } else if (first !== null && typeof first === 'object' && !('submit' in first)) {
+      const c = first as { text?: unknown; values?: unknown; name?: unknown };
+      if (typeof c.text === 'string' && Array.isArray(c.values) && c.name === undefined) {
+        const name = named(c.text);
+        if (name) return query({ ...c, name }, second, ...rest);
+      }
+    }
+    return query(...args);
+  }) as typeof client.query;
 }
 
 function guardNestedUse(pool: pg.Pool): void {

@@ -65,6 +65,18 @@ describe.each(backends())('pool and transactions on %s', (kind) => {
     }
   });
 
+  it.runIf(kind === 'pglite')('prepares parameterised statements once per session, and again after a reconnect', async () => {
+    const prepared = async () => (await db.pool.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'ic\\_%'")).rows[0].n as number;
+    await db.pool.query('SELECT note FROM t_probe WHERE id = $1::integer', [1]);
+    await db.pool.query('SELECT note FROM t_probe WHERE id = $1::integer', [2]);
+    const before = await prepared();
+    expect(before).toBeGreaterThan(0);
+    await expect(db.pool.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+    // the session outlives the dropped connection; the new one starts clean and prepares again
+    expect((await db.pool.query('SELECT $1::integer * 2 AS n', [21])).rows[0].n).toBe(42);
+    expect(await prepared()).toBeLessThanOrEqual(before);
+  });
+
   it('commits on success and rolls back on failure', async () => {
     await withTransaction(db.pool, async (c) => c.query("INSERT INTO t_probe VALUES (1, 'kept')"));
     await expect(withTransaction(db.pool, async (c) => {
