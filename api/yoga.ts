@@ -195,6 +195,7 @@ export function createApi(deps: ApiDeps): ComposedApi {
   });
   const notify = (change: { tenant: string; taskId: string; kind: string }) => {
     feed.poke(`task:${change.taskId}`);
+    if (change.kind !== 'decision') for (const prefix of [`tasks:${change.tenant}:`, 'tasks:*:']) feed.pokePrefix(prefix);
     if (change.kind === 'approval') for (const topic of [`approvals:${change.tenant}`, 'approvals:*']) feed.poke(topic);
   };
   return { ...api, services, identity, metrics, notify, close: () => feed.close() };

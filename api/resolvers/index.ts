@@ -36,6 +36,7 @@ import { verifyAuditChain } from './Query/verifyAuditChain.js';
 import { viewer } from './Query/viewer.js';
 import { whatIf } from './Query/whatIf.js';
 import { approvalRequests } from './Subscription/approvalRequests.js';
+import { taskChanges } from './Subscription/taskChanges.js';
 import { taskEvents } from './Subscription/taskEvents.js';
 
 export const resolvers = {
@@ -63,7 +64,7 @@ export const resolvers = {
     exportEvidence,
     verifyEvidence,
   },
-  Subscription: { taskEvents, approvalRequests },
+  Subscription: { taskEvents, approvalRequests, taskChanges },
   Task,
   Approval,
   Replay,

@@ -57,6 +57,11 @@ export class ChangeFeed {
     }
   }
 
+  /** Poke every topic that starts with `prefix` (all the scopes of one tenant's task list). */
+  pokePrefix(prefix: string): void {
+    for (const topic of this.watchers.keys()) if (topic.startsWith(prefix)) this.poke(topic);
+  }
+
   /**
    * Resolves at the next poke of `topic` or after `timeoutMs`, whichever comes first. why the timeout:
    * a worker in another process pokes nothing here, so a waiter must look again on its own.

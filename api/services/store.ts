@@ -30,6 +30,14 @@ export interface TaskRow {
   completedAt: string | null;
 }
 
+export interface TaskChangeRow {
+  id: string;
+  tenant: string;
+  status: TaskRow['status'];
+  outcome: TaskRow['outcome'];
+  updatedAt: string;
+}
+
 export interface StepRow {
   taskId: string;
   stepId: string;
@@ -141,6 +149,8 @@ export interface ApiStore {
   getTask(db: Db, tenant: string | null, id: string): Promise<TaskRow | null>;
   listTasks(db: Db, filter: TaskListFilter, page: KeysetPage): Promise<PageOf<TaskRow>>;
   listSteps(db: Db, taskId: string): Promise<StepRow[]>;
+  /** The most recently changed tasks (null tenant: every tenant; agentId: only that agent's), newest first. */
+  recentTaskChanges(db: Db, scope: { tenant: string | null; agentId?: string | undefined }, limit: number): Promise<TaskChangeRow[]>;
   /**
    * Record the result of a step the caller executed, once: the execution row and the step's result.
    * `recorded: false` returns what an earlier report recorded (nothing is changed).

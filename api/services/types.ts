@@ -200,6 +200,14 @@ export interface TaskEventModel {
 export interface EventService {
   taskEvents(viewer: Viewer | null, taskId: string): Promise<AsyncIterable<TaskEventModel>>;
   approvalRequests(viewer: Viewer | null): Promise<AsyncIterable<ApprovalModel>>;
+  taskChanges(viewer: Viewer | null, tenant: string | null | undefined): Promise<AsyncIterable<TaskChangeModel>>;
+}
+
+export interface TaskChangeModel {
+  taskId: string;
+  tenant: string;
+  status: TaskModel['status'];
+  at: string;
 }
 
 export interface ReplayService {

@@ -13,7 +13,7 @@ import { getBudgetsWithUsage, setBudget } from '../../db/queries/budgets.js';
 import { getCredential, insertCredential, revokeCredential } from '../../db/queries/credentials.js';
 import { activatePolicySet, createPolicySet, getActivePolicySet, listPolicySets } from '../../db/queries/policy-sets.js';
 import { getActiveSigningKeyWithPrivate, insertSigningKey, listSigningKeys } from '../../db/queries/signing-keys.js';
-import { createTask, updateTask } from '../../db/queries/tasks.js';
+import { createTask, recentTaskChanges, updateTask } from '../../db/queries/tasks.js';
 import { recordReportedExecution } from '../../db/queries/tool-executions.js';
 import { upsertStep } from '../../db/queries/steps.js';
 import { listTenants, upsertTenant } from '../../db/queries/tenants.js';
@@ -71,6 +71,7 @@ export function createPgStore(pool: pg.Pool): ApiStore {
     getTask: (db, tenant, id) => inAnyTenant(q(db), tenant, (t) => getTaskWithView(q(db), t, id)),
     listTasks: (db, filter, page) => searchTasks(q(db), filter, page),
     listSteps: (db, taskId) => listStepsOf(q(db), taskId),
+    recentTaskChanges: (db, scope, limit) => recentTaskChanges(q(db), scope, limit),
     recordReportedResult: async (db, r) => {
       const key = `${r.taskId}/${r.stepId}`;
       const written = await recordReportedExecution(q(db), {

@@ -172,3 +172,22 @@ export async function listTasks(db: Queryable, filter: TaskFilter, page: TaskPag
     },
   };
 }
+
+export interface TaskChange {
+  id: string;
+  tenant: string;
+  status: TaskStatus;
+  outcome: TaskOutcome | null;
+  updatedAt: string;
+}
+
+/** The most recently changed tasks of a tenant (null: every tenant), optionally of one agent, newest change first. */
+export async function recentTaskChanges(db: Queryable, scope: { tenant: string | null; agentId?: string | undefined }, limit = 50): Promise<TaskChange[]> {
+  const r = await db.query<{ id: string; tenant: string; status: TaskStatus; outcome: TaskOutcome | null; updated_at: Date }>(
+    `SELECT id, tenant, status, outcome, updated_at FROM tasks
+      WHERE ($1::text IS NULL OR tenant = $1::text) AND ($2::text IS NULL OR agent_id = $2::text)
+      ORDER BY updated_at DESC, id DESC LIMIT $3::integer`,
+    [scope.tenant, scope.agentId ?? null, Math.min(Math.max(1, limit), 500)],
+  );
+  return r.rows.map((x) => ({ id: x.id, tenant: x.tenant, status: x.status, outcome: x.outcome, updatedAt: iso(x.updated_at) }));
+}

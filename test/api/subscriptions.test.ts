@@ -91,6 +91,27 @@ describe('subscriptions over server-sent events', () => {
     }
   });
 
+  it('streams changes of the tasks a viewer may list, and only those', async () => {
+    const CHANGES = 'subscription { taskChanges { taskId tenant status } }';
+    const investigator = await subscribe(h, a.investigator.token, CHANGES);
+    const outsider = await subscribe(h, b.investigator.token, CHANGES);
+    try {
+      // reading starts the streams, which take their baseline before anything changes
+      await Promise.all([investigator.next(300).catch(() => null), outsider.next(300).catch(() => null)]);
+      const t = await seedHeldTask(h, 'acme', a.agent.id);
+      h.api.notify({ tenant: 'acme', taskId: t.taskId, kind: 'step' });
+      const seen = await investigator.next();
+      expect(seen!.data.data.taskChanges).toEqual({ taskId: t.taskId, tenant: 'acme', status: 'AWAITING_APPROVAL' });
+      await finishTask(h, 'acme', t.taskId);
+      h.api.notify({ tenant: 'acme', taskId: t.taskId, kind: 'outcome' });
+      expect((await investigator.next())!.data.data.taskChanges).toMatchObject({ taskId: t.taskId, status: 'COMPLETED' });
+      await expect(outsider.next(800)).rejects.toThrow(/no event/);
+    } finally {
+      await investigator.close();
+      await outsider.close();
+    }
+  });
+
   it('refuses to stream another tenant\'s task', async () => {
     const t = await seedHeldTask(h, 'globex', b.agent.id);
     const s = await subscribe(h, a.investigator.token, TASK_EVENTS, { t: t.taskId });

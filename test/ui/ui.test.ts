@@ -253,6 +253,16 @@ describe.skipIf(!hasChromium())('Replay Audit UI in chromium', () => {
     expect(approver.url()).toContain('status=BLOCKED');
   });
 
+  it('shows a new task in the open list at once, through the taskChanges subscription', async () => {
+    await approver.goto(`${base}/ui/tasks`);
+    await approver.getByText('● live').waitFor();
+    const t0 = Date.now();
+    await submit('appears live in the list', [{ stepId: 'mail', tool: 'send_email', args: { to: 'liv@partner.test', subject: 'live', body: 'hello' } }]);
+    await approver.getByRole('link', { name: 'appears live in the list' }).waitFor({ timeout: 10_000 });
+    // the list refreshes itself every 15 s; seen well before that, it came through the subscription
+    expect(Date.now() - t0).toBeLessThan(8_000);
+  });
+
   it('publishes a broken policy set and shows the error inline with line:column; an approver cannot publish', async () => {
     await nav(approver, 'Policies').click();
     await approver.getByText('Only administrators can publish policies').waitFor();

@@ -13,6 +13,7 @@ export const PENDING_APPROVALS = `query PendingApprovals { pendingApprovals(firs
 export const APPROVAL = `query Approval($id: ID!) { approval(id: $id) { ${APPROVAL_FIELDS} } }`;
 
 export const APPROVAL_REQUESTS = 'subscription ApprovalRequests { approvalRequests { id } }';
+export const TASK_CHANGES = 'subscription TaskChanges($tenant: String) { taskChanges(tenant: $tenant) { taskId status } }';
 
 export const DECIDE_APPROVAL = `mutation DecideApproval($input: DecideApprovalInput!) { decideApproval(input: $input) { id status decidedBy } }`;
 

@@ -1,6 +1,6 @@
 /** @module The Tasks list: filters, cursor pagination, live refresh of the page on screen. */
 import { useState } from 'preact/hooks';
-import { AGENTS, APPROVAL_REQUESTS, TASKS } from '../api/queries.js';
+import { AGENTS, TASK_CHANGES, TASKS } from '../api/queries.js';
 import type { Agent, TaskSummary } from '../api/types.js';
 import { RiskBadge, TaskStatusBadge } from '../components/badges.js';
 import { formatTime } from '../components/details.js';
@@ -13,7 +13,7 @@ import { useTenant } from '../tenant.js';
 import { FILTER_KEYS, TaskFilters, filtersFromQuery, toTaskFilter, type TaskFilterValues } from './task-filters.js';
 
 const PAGE = 20;
-const REFRESH_MS = 4_000;
+const REFRESH_MS = 15_000;
 
 interface TasksData {
   tasks: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: TaskSummary }[] };
@@ -30,9 +30,9 @@ export function Tasks() {
   const after = cursors[cursors.length - 1] ?? null;
   const agents = useLoad((s) => client.request<{ agents: Agent[] }>(AGENTS, {}, s).catch(() => ({ agents: [] })), [client]);
   const q = useLoad((s) => client.request<TasksData>(TASKS, { filter: { ...toTaskFilter(filters), ...(canPick && tenant ? { tenant } : {}) }, first: PAGE, after }, s), [client, filterKey, after]);
-  // why both: a new approval request means a task changed state now; polling covers every other change
+  // why both: the subscription reports each task change at once; polling covers a dropped stream
   useInterval(q.reload, REFRESH_MS);
-  const live = useSubscription(APPROVAL_REQUESTS, {}, () => q.reload());
+  const live = useSubscription(TASK_CHANGES, canPick && tenant ? { tenant } : {}, () => q.reload());
   const showTenant = canPick && tenant === null;
 
   const setFilters = (v: TaskFilterValues) => {
@@ -46,7 +46,7 @@ export function Tasks() {
   return (
     <section aria-labelledby="tasks-title">
       <header class="page-head"><h1 id="tasks-title">Tasks</h1>
-        <span class="muted" role="status">{data ? `${data.totalCount} task${data.totalCount === 1 ? '' : 's'}` : ''}{canPick ? ` · ${tenant ? `tenant ${tenant}` : 'all tenants'}` : ''} · {live ? '● live' : 'refreshes every 4 s'}</span></header>
+        <span class="muted" role="status">{data ? `${data.totalCount} task${data.totalCount === 1 ? '' : 's'}` : ''}{canPick ? ` · ${tenant ? `tenant ${tenant}` : 'all tenants'}` : ''} · {live ? '● live' : 'refreshes every 15 s'}</span></header>
       <TaskFilters value={filters} agents={agents.data?.agents ?? []} onChange={setFilters} />
       {q.error && <ErrorNotice error={q.error} retry={q.reload} />}
       {!data && q.loading && <Loading what="tasks" />}
