@@ -4,12 +4,12 @@
  * attributes are registered through the OperatorService when missing.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Logger } from '../devserver/log.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/messages.js';
-import type { TemporalThreadData, TemporalThreadMessage } from './temporal-thread-main.js';
+import { startServiceThread } from '../lib/service-thread.js';
+import type { TemporalThreadData } from './temporal-thread-main.js';
 
 export interface TemporalService {
   address: string;
@@ -50,28 +50,7 @@ export async function startTemporal(opts: { address?: string; port: number; name
     options: { port: opts.port, ip: '127.0.0.1', namespaces: [opts.namespace], dbFilename: join(opts.dataDir, 'temporal.sqlite'), searchAttributes: { ...SEARCH_ATTRIBUTES } },
     logLevel: opts.logLevel ?? 'warn',
   };
-  const thread = new Worker(new URL('./temporal-thread.mjs', import.meta.url), { workerData: data });
-  try {
-    const address = await new Promise<string>((resolve, reject) => {
-      thread.once('error', reject);
-      thread.once('exit', (code) => reject(new Error(`the embedded Temporal service thread exited with code ${code}`)));
-      thread.once('message', (m: TemporalThreadMessage) => (m.kind === 'ready' ? resolve(m.address) : reject(new Error(`the embedded Temporal service could not start: ${m.kind === 'error' ? m.message : m.kind}`))));
-    });
-    thread.removeAllListeners();
-    thread.on('error', (e) => opts.logger.error({ err: e }, 'the embedded Temporal service thread failed'));
-    let closing: Promise<void> | undefined;
-    const close = () => (closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => {
-        thread.once('message', () => resolve());
-        thread.once('exit', () => resolve());
-      });
-      thread.postMessage({ kind: 'close' });
-      await closed;
-      await thread.terminate();
-    })());
-    return { address, kind: 'embedded', close };
-  } catch (e) {
-    await thread.terminate().catch(() => undefined);
-    throw e;
-  }
+  const thread = await startServiceThread<{ address: string }>(new URL('./temporal-thread.mjs', import.meta.url), data, 'embedded Temporal service',
+    (e) => opts.logger.error({ err: e }, 'the embedded Temporal service thread failed'));
+  return { address: thread.ready.address, kind: 'embedded', close: thread.close };
 }

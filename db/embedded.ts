@@ -17,8 +17,8 @@
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { InterceptorError } from '../lib/errors.js';
+import { startServiceThread } from '../lib/service-thread.js';
 import type { PoolOptions } from './pool.js';
 
 /** Pool settings that fit the embedded server: one connection, never closed for idleness, nested use refused, statements prepared. */
@@ -92,39 +92,21 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
     unlock = await lockDataDir(opts.dataDir);
     dbDir = join(opts.dataDir, 'pgdata');
   }
-  const thread = new Worker(new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dbDir, port: opts.port ?? 0, maxConnections: SOCKET_SLOTS } });
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      thread.once('error', reject);
-      thread.once('exit', (code) => reject(new Error(`the embedded Postgres thread exited with code ${code}`)));
-      thread.once('message', (m: ThreadMessage) => (m.kind === 'ready' ? resolve(m.port) : reject(new Error(`the embedded Postgres could not start: ${m.message}`))));
-    });
-    thread.removeAllListeners();
-    // why: a crash of the database thread must be loud; queries then fail (closed), never hang.
-    thread.on('error', (e) => process.stderr.write(`interceptor: the embedded Postgres thread failed: ${e.message}\n`));
+    const thread = await startServiceThread<{ port: number }>(new URL('./pglite-thread.mjs', import.meta.url), { dbDir, port: opts.port ?? 0, maxConnections: SOCKET_SLOTS }, 'embedded Postgres',
+      (e) => process.stderr.write(`interceptor: the embedded Postgres thread failed: ${e.message}\n`));
+    const { port } = thread.ready;
     let closing: Promise<void> | undefined;
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       port,
       close() {
-        closing ??= (async () => {
-          const closed = new Promise<void>((resolve) => {
-            thread.once('message', () => resolve());
-            thread.once('exit', () => resolve());
-          });
-          thread.postMessage({ kind: 'close' });
-          await closed;
-          await thread.terminate();
-          await unlock();
-        })();
+        closing ??= thread.close().then(unlock);
         return closing;
       },
     };
   } catch (e) {
-    await thread.terminate().catch(() => undefined);
     await unlock();
     throw e;
   }
 }
-
-type ThreadMessage = { kind: 'ready'; port: number } | { kind: 'error'; message: string };

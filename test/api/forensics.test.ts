@@ -3,26 +3,14 @@
  * worker with the real activities, the real database, and the API listening on a port. Tasks are run
  * through Temporal, then compared, re-decided, checked for determinism and exported as evidence.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { compactVerify, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../api/auth.js';
-import { listen, type ListeningApi } from '../../api/server.js';
-import { createTemporalGateway } from '../../api/services/workflows.js';
-import { createPgStore } from '../../api/store/pg-store.js';
-import { createApi, type ComposedApi } from '../../api/yoga.js';
 import { runEvidenceCli } from '../../app/evidence-cli.js';
-import { createMetricsSource } from '../../app/metrics-source.js';
-import { seedDemo, type DemoSecrets } from '../../app/seed.js';
-import { startGovernedWorker, type WorkerHandle } from '../../app/worker.js';
-import { startDevServer, type DevServer } from '../../devserver/index.js';
 import { verifyEvidenceBundle } from '../../replay/index.js';
-import { SEARCH_ATTRIBUTES } from '../../workflows/messages.js';
-import { backends, openTestDatabase, type TestDatabase } from '../db/helpers.js';
-import type { Json } from './harness.js';
+import { startRealApi, type Json, type RealApi } from '../support/real-api.js';
 
 const QUEUE = 'api-forensics-test';
 const ADMIN = 'forensics-admin-token-0123456789abcdef';
@@ -32,13 +20,9 @@ const PERMIT_ALL = '@id("all")\npermit (principal, action, resource);';
 const FORBID_SQL = '\n@id("forbid-sql")\n@reason("sql is frozen")\nforbid (principal, action == Action::"call_tool", resource) when { resource.name == "run_sql" };\n';
 
 describe('forensics over GraphQL', () => {
-  let server: DevServer;
-  let db: TestDatabase;
-  let connection: Connection;
-  let api: ComposedApi;
-  let http: ListeningApi;
-  let worker: WorkerHandle;
-  let demo: DemoSecrets;
+  let stack: RealApi;
+  let http: { url: string };
+  let demo: RealApi['demo'];
   let dataDir: string;
   let investigator: string;
   let outsider: string;
@@ -47,20 +31,8 @@ describe('forensics over GraphQL', () => {
   let taskA: string;
   let taskB: string;
 
-  async function gql(token: string | null, query: string, variables?: Json): Promise<Json> {
-    const res = await fetch(http.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    return { ...((await res.json()) as Json), status: res.status };
-  }
-
-  async function ok(token: string, query: string, variables?: Json): Promise<Json> {
-    const r = await gql(token, query, variables);
-    if (r.errors) throw new Error(JSON.stringify(r.errors));
-    return r.data;
-  }
+  const gql = (token: string | null, query: string, variables?: Json): Promise<Json> => stack.gql(token, query, variables);
+  const ok = (token: string, query: string, variables?: Json): Promise<Json> => stack.ok(token, query, variables);
 
   async function apiKey(tenant: string, subject: string): Promise<string> {
     const d = await ok(ADMIN, 'mutation($i: IssueApiKeyInput!) { issueApiKey(input: $i) { key } }', { i: { subject, roles: ['INVESTIGATOR'], tenant } });
@@ -86,22 +58,9 @@ describe('forensics over GraphQL', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'interceptor-forensics-'));
-    server = await startDevServer({ port: 0, searchAttributes: { ...SEARCH_ATTRIBUTES } });
-    db = await openTestDatabase(backends()[0]!);
-    connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default' });
-    const store = createPgStore(db.pool);
-    const noop = () => undefined;
-    api = createApi({
-      store, workflows: createTemporalGateway(client, { taskQueue: QUEUE }), bootstrapTokenHash: sha256Hex(ADMIN),
-      metricsSource: createMetricsSource(db.pool), logger: { debug: noop, info: noop, warn: noop, error: noop }, config: { submitWaitMs: 0, feedIntervalMs: 100 },
-    });
-    await api.identity.ensureSigningKey();
-    await api.services.evidence.ensureKey();
-    worker = await startGovernedWorker({ address: server.address, namespace: 'default', taskQueue: QUEUE, pool: db.pool, dataDir, logger: { error: noop }, publish: (e) => api.notify(e) });
-    demo = await seedDemo(api.services, store, dataDir);
-    http = await listen(api, { port: 0, host: '127.0.0.1' });
+    stack = await startRealApi({ taskQueue: QUEUE, adminToken: ADMIN, submitWaitMs: 0 });
+    ({ demo, dataDir } = stack);
+    http = { url: stack.url };
     investigator = await apiKey('demo', 'investigator@demo');
     outsider = await apiKey('elsewhere', 'investigator@elsewhere');
     const active = (await ok(investigator, '{ activePolicySet { version cedar } }')).activePolicySet;
@@ -115,15 +74,7 @@ describe('forensics over GraphQL', () => {
     taskB = await runTask('tiers only', { steps: [{ stepId: 'customers', tool: 'run_sql', args: { query: 'SELECT name FROM customers ORDER BY id' } }] });
   }, 240_000);
 
-  afterAll(async () => {
-    await http?.close();
-    await worker?.shutdown();
-    api?.close();
-    await connection?.close();
-    await server?.close();
-    await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => stack?.close());
 
   it('compares two real tasks step by step', async () => {
     const d = (await ok(investigator, 'query($l: ID!, $r: ID!) { replayDiff(left: $l, right: $r) { left right summary diff markdown } }', { l: taskA, r: taskB })).replayDiff;

@@ -2,39 +2,21 @@
  * The API on the real path, in one process: embedded Temporal service, the governed-task worker with
  * the real activities, and the API's Temporal gateway (start, status query, approval signal, cancel).
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../api/auth.js';
-import { createTemporalGateway } from '../../api/services/workflows.js';
-import { createPgStore } from '../../api/store/pg-store.js';
-import { createApi, type ComposedApi } from '../../api/yoga.js';
 import { FIRST_PLAN } from '../../app/banner.js';
-import { createMetricsSource } from '../../app/metrics-source.js';
-import { seedDemo, type DemoSecrets } from '../../app/seed.js';
-import { startGovernedWorker, type WorkerHandle } from '../../app/worker.js';
-import { startDevServer, type DevServer } from '../../devserver/index.js';
-import { SEARCH_ATTRIBUTES } from '../../workflows/messages.js';
-import { backends, openTestDatabase, type TestDatabase } from '../db/helpers.js';
-import type { Json } from './harness.js';
+import { startRealApi, type Json, type RealApi } from '../support/real-api.js';
 
 const QUEUE = 'api-gateway-test';
 
 describe('the API through Temporal', () => {
-  let server: DevServer;
-  let db: TestDatabase;
-  let connection: Connection;
-  let api: ComposedApi;
-  let worker: WorkerHandle;
-  let demo: DemoSecrets;
+  let stack: RealApi;
+  let db: RealApi['db'];
+  let demo: RealApi['demo'];
   let dataDir: string;
 
-  async function gql(token: string, query: string, variables?: Json): Promise<Json> {
-    const res = await api.handle(new Request('http://t/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }));
-    return (await res.json()) as Json;
-  }
+  const gql = (token: string, query: string, variables?: Json): Promise<Json> => stack.gql(token, query, variables);
 
   async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -47,30 +29,11 @@ describe('the API through Temporal', () => {
   }
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'interceptor-api-'));
-    server = await startDevServer({ port: 0, searchAttributes: { ...SEARCH_ATTRIBUTES } });
-    db = await openTestDatabase(backends()[0]!);
-    connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default' });
-    const store = createPgStore(db.pool);
-    const noop = () => undefined;
-    api = createApi({
-      store, workflows: createTemporalGateway(client, { taskQueue: QUEUE }), bootstrapTokenHash: sha256Hex('unused-admin-token-0123456789'),
-      metricsSource: createMetricsSource(db.pool), logger: { debug: noop, info: noop, warn: noop, error: noop }, config: { submitWaitMs: 2000, feedIntervalMs: 100 },
-    });
-    await api.identity.ensureSigningKey();
-    worker = await startGovernedWorker({ address: server.address, namespace: 'default', taskQueue: QUEUE, pool: db.pool, dataDir, logger: { error: noop }, publish: (e) => api.notify(e) });
-    demo = await seedDemo(api.services, store, dataDir);
+    stack = await startRealApi({ taskQueue: QUEUE });
+    ({ db, demo, dataDir } = stack);
   }, 180_000);
 
-  afterAll(async () => {
-    await worker?.shutdown();
-    api?.close();
-    await connection?.close();
-    await server?.close();
-    await db?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => stack?.close());
 
   const SUBMIT = 'mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id status steps { stepId state decision approval { id status } } } }';
   const TASK = 'query($id: ID!) { task(id: $id) { status outcome steps { stepId state executed approval { id status decidedBy } } } }';
