@@ -59,7 +59,7 @@ export function createAuditService(deps: ServiceDeps): AuditService {
       // why rebuilt: the server applies its own redaction whatever the proxy did; the proxy's record is named for cross-reference.
       const events = batch.map((r) => buildAuditEvent({
         eventId: r.event.eventId, tenant: r.event.tenant, ...(r.event.taskId ? { taskId: r.event.taskId } : {}), ...(r.event.stepId ? { stepId: r.event.stepId } : {}),
-        type: r.event.type, actor: r.event.actor, at: r.event.at, data: { ...r.event.data, proxyRecord: { seq: r.seq, hash: r.hash } },
+        type: r.event.type, actor: r.event.actor, at: r.event.at, data: { ...r.event.data, proxyRecord: { seq: r.seq, hash: r.hash, shippedBy: v.id } },
       }));
       await store.transaction((db) => store.appendAudit(db, events));
       return events.length;

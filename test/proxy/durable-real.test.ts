@@ -140,7 +140,7 @@ describe('durable mode against the real API', () => {
     const ids = new Set((shipped.auditEvents.edges as Json[]).map((e) => e.node.eventId));
     expect(records.every((r) => ids.has(r.event.eventId))).toBe(true);
     const call = (shipped.auditEvents.edges as Json[]).find((e) => e.node.type === 'proxy.call' && e.node.data.tool === 'echo');
-    expect(call.node.data.proxyRecord).toMatchObject({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(call.node.data.proxyRecord).toMatchObject({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/), shippedBy: expect.stringMatching(/.+/) });
 
     const INGEST = 'mutation($e: JSON!) { ingestAuditEvents(events: $e) }';
     const again = await stack.gql(admin, INGEST, { e: records });
