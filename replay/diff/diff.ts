@@ -1,11 +1,11 @@
 /** @module diffRecords: what changed between two runs (or two reconstructions) of governed tasks. */
 import type { ReplayRecord, StepRecord } from '../reconstruct/types.js';
 import { alignSteps } from './align.js';
-import { jsonDiff } from './pointer.js';
+import { jsonDiff, jsonEqual } from './pointer.js';
 import type { DecisionSide, ReplayDiff, StepChange, StepRef } from './types.js';
 
 const ref = (s: StepRecord, index: number): StepRef => ({ stepId: s.stepId, tool: s.tool, index });
-const same = (a: unknown, b: unknown): boolean => jsonDiff(a, b).length === 0;
+const same = (a: unknown, b: unknown): boolean => jsonEqual(a, b);
 
 function decisionSide(s: StepRecord): DecisionSide {
   return { ...(s.decision ? { decision: s.decision } : {}), reasons: s.reasons, determiningPolicies: s.assessment?.determiningPolicies ?? [] };

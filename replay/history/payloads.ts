@@ -25,7 +25,7 @@ export function bytesOf(v: unknown): Uint8Array | undefined {
 }
 
 /** The bytes of a Uint8Array or a base64 string as a Buffer view (no copy of Uint8Array bytes). */
-function bufferOf(v: unknown): Buffer | undefined {
+export function bufferOf(v: unknown): Buffer | undefined {
   if (typeof v === 'string') return Buffer.from(v, 'base64');
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   return undefined;
@@ -64,9 +64,8 @@ function isJsonPlain(p: { metadata?: unknown }): boolean {
   return enc instanceof Uint8Array && enc.byteLength === JSON_PLAIN.length && Buffer.from(enc.buffer, enc.byteOffset, enc.byteLength).toString('latin1') === JSON_PLAIN;
 }
 
-/** The JSON text of a `json/plain` payload when it is valid UTF-8; undefined sends it to the converter. */
-function jsonTextOf(p: { data?: unknown }): string | undefined {
-  const b = bufferOf(p.data);
+/** The JSON text of `json/plain` payload bytes when they are valid UTF-8; undefined sends the payload to the converter. */
+function jsonTextOf(b: Buffer | undefined): string | undefined {
   if (!b) return undefined;
   try {
     return STRICT_UTF8.decode(b);
@@ -86,12 +85,20 @@ function viaConverter(p: Record<string, unknown>): Decoded {
 /** Decode one payload; never throws. */
 export function decodePayload(p: unknown): Decoded {
   if (p === null || typeof p !== 'object') return { ok: false, message: 'payload is not an object' };
-  const payload = p as Record<string, unknown>;
+  return decodePayloadData(p as Record<string, unknown>, bufferOf((p as { data?: unknown }).data));
+}
+
+/**
+ * Decode one payload whose data bytes the caller has already read with `bufferOf(p.data)`, so that a
+ * caller that also needs the bytes (the history digest) decodes base64 once; never throws. `parseJson`
+ * reads the text of a `json/plain` payload; it must give what JSON.parse gives for what the caller reads.
+ */
+export function decodePayloadData(payload: Record<string, unknown>, data: Buffer | undefined, parseJson: (text: string) => unknown = JSON.parse): Decoded {
   if (!isJsonPlain(payload)) return viaConverter(payload);
-  const text = jsonTextOf(payload);
+  const text = jsonTextOf(data);
   if (text === undefined) return viaConverter(payload);
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return { ok: true, value: parseJson(text) };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }

@@ -1,10 +1,10 @@
 /** @module reconstruct(): a governed task's replay record, from its Temporal history and nothing else. */
 import { z } from 'zod';
-import { createHash } from 'node:crypto';
 import { parseOrFail } from '../../lib/validation.js';
 import { readHistory, type NormalEvent } from '../history/events.js';
 import { onCancelRequested, onExpire, onRequestApproval, onSignal } from './approvals.js';
-import { collectFacts, PayloadText, type ActivityCall, type Fact } from './facts.js';
+import { HistoryDigest } from './digest.js';
+import { collectFacts, type ActivityCall, type Fact } from './facts.js';
 import { buildGraph } from './graph.js';
 import { onAuthenticate, onExtractPlan } from './plan-identity.js';
 import { TaskInputSchema, check } from './schemas.js';
@@ -78,70 +78,14 @@ function onFact(s: ReplayState, f: Fact): void {
   }
 }
 
-// why: text JSON.stringify writes unchanged between quotes (no escapes); base64 always is.
-const PLAIN_JSON_TEXT = /^[^"\\\u0000-\u001f\u007f-\uffff]*$/;
-
-/** Appends to a SHA-256 in chunks: one update per small piece costs more than hashing it. */
-class ChunkedHash {
-  private readonly h = createHash('sha256');
-  private chunk = '';
-
-  add(text: string): void {
-    if (text.length >= 1 << 12) {
-      this.flush();
-      this.h.update(text);
-      return;
-    }
-    this.chunk += text;
-    if (this.chunk.length >= 1 << 16) this.flush();
-  }
-
-  private flush(): void {
-    if (this.chunk) this.h.update(this.chunk);
-    this.chunk = '';
-  }
-
-  hex(): string {
-    this.flush();
-    return this.h.digest('hex');
-  }
-}
-
-/** Adds JSON.stringify(item) to the hash, writing a payload's base64 straight from where it is. */
-function addItem(h: ChunkedHash, item: unknown): void {
-  if (item instanceof PayloadText && PLAIN_JSON_TEXT.test(item.encoding) && PLAIN_JSON_TEXT.test(item.base64)) {
-    h.add(`"${item.encoding}:`);
-    h.add(item.base64);
-    h.add('"');
-    return;
-  }
-  h.add(JSON.stringify(item ?? null));
-}
-
 /**
- * The digest that ties a record to its history: SHA-256 over, per event, the JSON of its id, type,
- * time and the content the record reads (payload encodings and bytes, attempts, failure text), one
- * line per event. It is the same for a history as proto objects and as JSON, which spell it differently.
+ * The digest that ties a record to its history (definition in digest.ts) from the events and the content
+ * each contributed, keyed by event id. reconstruct() computes the same digest while it reads the events.
  */
 export function historyDigestOf(events: readonly NormalEvent[], content: ReadonlyMap<number, unknown[]>): string {
-  // why a streamed hash and not digestJson: histories carry megabytes of payloads, and canonicalising
-  // them again costs more than the whole reconstruction; each line is already deterministic JSON.
-  const h = new ChunkedHash();
-  for (const e of events) {
-    h.add(`[${JSON.stringify(e.id)},${JSON.stringify(e.type)},${JSON.stringify(e.at ?? null)},`);
-    const items = content.get(e.id);
-    if (items === undefined) h.add('null');
-    else {
-      h.add('[');
-      items.forEach((item, i) => {
-        if (i > 0) h.add(',');
-        addItem(h, item);
-      });
-      h.add(']');
-    }
-    h.add(']\n');
-  }
-  return h.hex();
+  const d = new HistoryDigest();
+  for (const e of events) d.event(e.id, e.type, e.at, content.get(e.id));
+  return d.hex();
 }
 
 /**
@@ -154,7 +98,7 @@ export function reconstruct(history: unknown, opts: ReconstructOptions = {}): Re
   const { events, problems } = readHistory(history);
   const s = new ReplayState();
   s.unrecognised.push(...problems);
-  const { unrecognised, content } = collectFacts(events, (f) => onFact(s, f));
+  const { unrecognised, historyDigest } = collectFacts(events, (f) => onFact(s, f));
   // why: what the events could not give is listed before what the handlers could not read, as when
   // all facts were collected first (the sort below is stable, so this order shows among equal ids).
   const handled = s.unrecognised.splice(problems.length);
@@ -164,7 +108,7 @@ export function reconstruct(history: unknown, opts: ReconstructOptions = {}): Re
   const summary = buildSummary(s, events);
   return {
     version: RECORD_VERSION,
-    historyDigest: historyDigestOf(events, content),
+    historyDigest,
     summary,
     steps,
     timeline: o.maxTimelineEntries === undefined ? s.timeline : s.timeline.slice(0, o.maxTimelineEntries),

@@ -4,7 +4,8 @@
  * tasks, timers, markers, search attributes) are counted but produce no fact; anything else is
  * listed as unrecognised, so that a foreign history yields what it can and says what it skipped.
  */
-import { decodeFirst, encodingName, payloadList, decodePayload } from '../history/payloads.js';
+import { decodePayload, decodePayloadData, encodingName, payloadList, type Decoded } from '../history/payloads.js';
+import { HistoryDigest, PayloadBytes } from './digest.js';
 import { toNumber, type NormalEvent } from '../history/events.js';
 import type { Unrecognised } from './types.js';
 
@@ -47,23 +48,39 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined
 const nameOf = (v: unknown): string => str((v as { name?: unknown } | undefined)?.name);
 
 /**
- * A payload as the digest sees it: the text `<encoding>:<data as base64>`, the same whether the
- * history arrived as proto objects (bytes) or as JSON (base64 strings). Kept in two parts so that the
- * digest can hash megabytes of base64 without copying them into one string first.
+ * Decode a payload and note it for the digest. Its data bytes (base64 in history JSON) are read once,
+ * straight into the digest, and decoded from there.
  */
-export class PayloadText {
-  constructor(readonly encoding: string, readonly base64: string) {}
-
-  toJSON(): string {
-    return `${this.encoding}:${this.base64}`;
+function decodeAndNote(c: Collector, p: unknown, parseJson?: (text: string) => unknown): Decoded {
+  if (p === null || typeof p !== 'object') {
+    c.note(null);
+    return decodePayload(p);
   }
+  const payload = p as { metadata?: { encoding?: unknown }; data?: unknown };
+  const data = c.digest.payloadData(payload.data);
+  c.note(new PayloadBytes(encodingName(payload.metadata?.encoding) ?? '', data?.byteLength ?? 0));
+  return decodePayloadData(p as Record<string, unknown>, data, parseJson);
 }
 
-function payloadText(p: unknown): PayloadText | null {
-  if (p === null || typeof p !== 'object') return null;
-  const o = p as { metadata?: { encoding?: unknown }; data?: unknown };
-  const b64 = (v: unknown): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? Buffer.from(v).toString('base64') : '');
-  return new PayloadText(encodingName(o.metadata?.encoding) ?? '', b64(o.data));
+const JSON_NAT = '(?:0|[1-9]\\d*)';
+const JSON_TIME = `(?:null|\\{"seconds":${JSON_NAT},"nanos":${JSON_NAT}\\})`;
+// why no escapes or control characters: the text between the quotes is then exactly the string's value.
+const JSON_PLAIN_STRING = '"([^"\\\\\\u0000-\\u001f]*)"';
+/** The local activity marker data exactly as the SDK core writes it (fields in this order, no escapes). */
+const MARKER_DATA = new RegExp(
+  `^\\{"seq":${JSON_NAT},"attempt":(${JSON_NAT}),"activity_id":${JSON_PLAIN_STRING},"activity_type":${JSON_PLAIN_STRING},` +
+  `"complete_time":${JSON_TIME},"backoff":${JSON_TIME},"original_schedule_time":${JSON_TIME}\\}$`,
+);
+
+/**
+ * The fields of a local activity marker's data that the record reads. why: one such small JSON per
+ * governance call, whose objects all die at once; text of the core's exact shape is valid JSON whose
+ * fields are read here without building it; any other text is parsed.
+ */
+export function readMarkerData(text: string): unknown {
+  const m = MARKER_DATA.exec(text);
+  if (m === null) return JSON.parse(text);
+  return { attempt: Number(m[1]), activity_id: m[2], activity_type: m[3] };
 }
 
 export function failureMessage(f: unknown): string {
@@ -76,29 +93,37 @@ export function failureMessage(f: unknown): string {
 
 export interface Facts {
   unrecognised: Unrecognised[];
-  content: ReadonlyMap<number, unknown[]>;
+  /** The history digest (digest.ts) over every event and the content the record reads from it. */
+  historyDigest: string;
 }
 
 class Collector {
   readonly unrecognised: Unrecognised[] = [];
+  readonly digest = new HistoryDigest();
+  /** What the event being handled contributed that the record reads (payloads, attempt, failure text): the content the digest binds. */
+  private readonly items: unknown[] = [];
+  private readonly calls = new Map<number, ActivityCall>();
 
   /** `emit` receives each fact as soon as it is complete, so decoded payloads no handler keeps die young. */
   constructor(readonly emit: (f: Fact) => void) {}
 
-
-  /** What each event contributed that the record reads (decoded payloads, failure text): the content the history digest binds. */
-  readonly content = new Map<number, unknown[]>();
-  private readonly calls = new Map<number, ActivityCall>();
-
-  note(e: NormalEvent, v: unknown): void {
-    const list = this.content.get(e.id);
-    if (list) list.push(v ?? null);
-    else this.content.set(e.id, [v ?? null]);
+  note(v: unknown): void {
+    this.items.push(v ?? null);
   }
 
-  decoded(v: unknown, e: NormalEvent, what: string): unknown {
-    const d = decodeFirst(v);
-    this.note(e, payloadText(payloadList(v)[0]));
+  /** Hash the event just handled with what it contributed, then forget both. */
+  digestEvent(e: NormalEvent): void {
+    this.digest.event(e.id, e.type, e.at, this.items);
+    this.items.length = 0;
+  }
+
+  decoded(v: unknown, e: NormalEvent, what: string, parseJson?: (text: string) => unknown): unknown {
+    const list = payloadList(v);
+    if (list.length === 0) {
+      this.note(null);
+      return undefined;
+    }
+    const d = decodeAndNote(this, list[0], parseJson);
     if (d.ok) return d.value;
     this.unrecognised.push({ eventId: e.id, type: e.type, message: `${what} could not be decoded: ${d.message}` });
     return undefined;
@@ -120,7 +145,7 @@ class Collector {
     if (!call) return;
     call.started = e;
     call.attempt = toNumber(e.attrs.attempt) ?? 1;
-    this.note(e, call.attempt);
+    this.note(call.attempt);
     if (call.attempt > 1) this.emit({ kind: 'retry', call, event: e });
   }
 
@@ -132,7 +157,7 @@ class Collector {
     if (closeType === 'Completed') call.result = this.decoded(e.attrs.result, e, 'activity result');
     else {
       call.failure = failureMessage(e.attrs.failure) + (closeType === 'TimedOut' ? ' (timed out)' : '');
-      this.note(e, call.failure);
+      this.note(call.failure);
     }
     this.emit({ kind: 'activity', call });
   }
@@ -144,14 +169,14 @@ class Collector {
    */
   localActivity(e: NormalEvent): void {
     const details = (e.attrs.details ?? {}) as Record<string, unknown>;
-    const data = this.decoded(details.data, e, 'local activity marker data') as { activity_type?: unknown; activity_id?: unknown; attempt?: unknown } | undefined;
+    const data = this.decoded(details.data, e, 'local activity marker data', readMarkerData) as { activity_type?: unknown; activity_id?: unknown; attempt?: unknown } | undefined;
     const name = str(data?.activity_type);
     if (!name) return void this.unrecognised.push({ eventId: e.id, type: e.type, message: 'local activity marker without an activity type' });
     const call: ActivityCall = { name, activityId: str(data?.activity_id), scheduled: e, started: e, closed: e, attempt: toNumber(data?.attempt) ?? 1, input: undefined };
     if (e.attrs.failure) {
       call.closeType = 'Failed';
       call.failure = failureMessage(e.attrs.failure);
-      this.note(e, call.failure);
+      this.note(call.failure);
     } else {
       const recorded = this.decoded(details.result, e, 'local activity result') as { input?: unknown; output?: unknown } | undefined;
       if (!recorded || typeof recorded !== 'object' || !('input' in recorded)) {
@@ -174,8 +199,7 @@ class Collector {
 function signalPayload(c: Collector, e: NormalEvent): unknown {
   const list = payloadList(e.attrs.input);
   if (list.length === 0) return undefined;
-  const d = decodePayload(list[0]);
-  c.note(e, payloadText(list[0]));
+  const d = decodeAndNote(c, list[0]);
   if (!d.ok) c.unrecognised.push({ eventId: e.id, type: e.type, message: `signal input could not be decoded: ${d.message}` });
   return d.ok ? d.value : undefined;
 }
@@ -190,7 +214,7 @@ function handle(c: Collector, e: NormalEvent): void {
     case 'ActivityTaskTimedOut': c.closed(e, 'TimedOut'); return;
     case 'ActivityTaskCanceled': c.closed(e, 'Canceled'); return;
     case 'WorkflowExecutionSignaled':
-      c.note(e, str(e.attrs.signalName));
+      c.note(str(e.attrs.signalName));
       c.emit({ kind: 'signal', event: e, name: str(e.attrs.signalName), payload: signalPayload(c, e) });
       return;
     case 'MarkerRecorded':
@@ -202,7 +226,7 @@ function handle(c: Collector, e: NormalEvent): void {
   if (status) {
     const result = e.type === 'WorkflowExecutionCompleted' ? c.decoded(e.attrs.result, e, 'workflow result') : undefined;
     const failure = e.attrs.failure ? failureMessage(e.attrs.failure) : str(e.attrs.reason) || undefined;
-    if (failure) c.note(e, failure);
+    if (failure) c.note(failure);
     c.emit({ kind: 'closed', event: e, status, ...(result !== undefined ? { result } : {}), ...(failure ? { failure } : {}) });
     return;
   }
@@ -211,12 +235,14 @@ function handle(c: Collector, e: NormalEvent): void {
 
 /**
  * Group normalised events into facts, handing each to `onFact` in history order (the order a list of
- * all facts would have) as soon as it is complete; returns what could not be read and the content the
- * history digest binds.
+ * all facts would have) as soon as it is complete; returns what could not be read and the history digest.
  */
 export function collectFacts(events: readonly NormalEvent[], onFact: (f: Fact) => void): Facts {
   const c = new Collector(onFact);
-  for (const e of events) handle(c, e);
+  for (const e of events) {
+    handle(c, e);
+    c.digestEvent(e);
+  }
   c.pending();
-  return { unrecognised: c.unrecognised, content: c.content };
+  return { unrecognised: c.unrecognised, historyDigest: c.digest.hex() };
 }

@@ -8,6 +8,8 @@ import type { TaskInputSchema } from './schemas.js';
 
 export type Actor = TimelineEntry['actor'];
 export const SYSTEM: Actor = { kind: 'system', id: 'interceptor' };
+/** The digest of no arguments, which every step has until its plan names its arguments. */
+const EMPTY_ARGS_DIGEST = digestJson({});
 
 export class ReplayState {
   input?: z.output<typeof TaskInputSchema>;
@@ -40,7 +42,7 @@ export class ReplayState {
   step(stepId: string, tool = ''): StepRecord {
     let s = this.steps.get(stepId);
     if (!s) {
-      s = { stepId, tool, dependsOn: [], args: {}, argsDigest: digestJson({}), state: 'PENDING', reasons: [], sources: [], provenance: {} };
+      s = { stepId, tool, dependsOn: [], args: {}, argsDigest: EMPTY_ARGS_DIGEST, state: 'PENDING', reasons: [], sources: [], provenance: {} };
       this.steps.set(stepId, s);
     }
     return s;
@@ -48,10 +50,18 @@ export class ReplayState {
 
   /** Append a timeline entry; its id is stable for a history (kind, step, first event id, and a counter on collision). */
   add(e: Omit<TimelineEntry, 'id'>): TimelineEntry {
-    const base = `${e.kind}:${e.stepId ?? '-'}:${e.eventIds[0] ?? 0}`;
+    return this.push({ id: '', ...e });
+  }
+
+  /**
+   * Append an entry written with `id` first (its value is replaced by the stable id), as add() would
+   * write it. why: the per-step handlers build their entries in one literal, without add()'s copy.
+   */
+  push(entry: TimelineEntry): TimelineEntry {
+    const base = `${entry.kind}:${entry.stepId ?? '-'}:${entry.eventIds[0] ?? 0}`;
     const n = (this.ids.get(base) ?? 0) + 1;
     this.ids.set(base, n);
-    const entry = { id: n === 1 ? base : `${base}#${n}`, ...e };
+    entry.id = n === 1 ? base : `${base}#${n}`;
     this.timeline.push(entry);
     return entry;
   }
@@ -63,7 +73,11 @@ export class ReplayState {
 
 /** The history event ids an activity call spans, in order. */
 export function callEventIds(call: ActivityCall): number[] {
-  return [call.scheduled.id, call.started?.id, call.closed?.id].filter((x): x is number => typeof x === 'number' && x > 0);
+  const ids: number[] = [];
+  if (call.scheduled.id > 0) ids.push(call.scheduled.id);
+  if (call.started !== undefined && call.started.id > 0) ids.push(call.started.id);
+  if (call.closed !== undefined && call.closed.id > 0) ids.push(call.closed.id);
+  return ids;
 }
 
 export function callAt(call: ActivityCall): string | undefined {
@@ -72,6 +86,8 @@ export function callAt(call: ActivityCall): string | undefined {
 
 export function msBetween(a: string | undefined, b: string | undefined): number | undefined {
   if (!a || !b) return undefined;
+  // why: a local activity's marker is its start and its end; one parse tells whether the time reads.
+  if (a === b) return Number.isNaN(Date.parse(a)) ? undefined : 0;
   const d = Date.parse(b) - Date.parse(a);
   return Number.isFinite(d) ? Math.max(0, d) : undefined;
 }

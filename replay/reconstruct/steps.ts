@@ -19,8 +19,8 @@ export function onAssess(s: ReplayState, call: ActivityCall): void {
   step.decision = a.decision;
   step.reasons = [...a.reasons];
   const policies = a.determiningPolicies.length > 0 ? ` by ${a.determiningPolicies.map((p) => `\`${p}\``).join(', ')}` : '';
-  s.add({
-    at: callAt(call), kind: 'step.assessed', stepId: a.stepId, actor: SYSTEM, eventIds: callEventIds(call),
+  s.push({
+    id: '', at: callAt(call), kind: 'step.assessed', stepId: a.stepId, actor: SYSTEM, eventIds: callEventIds(call),
     summary: `step \`${a.stepId}\` (\`${a.tool}\`): ${a.decision}${policies}, risk ${a.risk.level} (${a.risk.score})${a.reasons.length ? `: ${reasonText(a.reasons)}` : ''}`,
     data: { decision: a.decision, determiningPolicies: a.determiningPolicies, reasons: a.reasons, risk: a.risk, tainted: a.tainted, taintSources: a.taintSources, policySetVersion: a.policySetVersion, argsDigest: a.argsDigest },
   });
@@ -31,14 +31,14 @@ export function onReserve(s: ReplayState, call: ActivityCall): void {
   const r = check(ReserveResultSchema, call.result, 'reserveBudget result');
   if (stepId === undefined || !r.ok) return r.ok ? undefined : s.unknown(call, r.message);
   const step = s.step(stepId);
-  const base = { at: callAt(call), stepId, actor: SYSTEM, eventIds: callEventIds(call) };
   if (r.value.ok) {
     s.budget.reservations++;
     s.reservations.set(r.value.reservationKey, stepId);
     step.budget = { reserved: true, reservationKey: r.value.reservationKey };
-    s.add({ ...base, kind: 'budget.reserved', summary: `budget reserved for step \`${stepId}\``, data: { reservationKey: r.value.reservationKey } });
+    s.push({ id: '', at: callAt(call), stepId, actor: SYSTEM, eventIds: callEventIds(call), kind: 'budget.reserved', summary: `budget reserved for step \`${stepId}\``, data: { reservationKey: r.value.reservationKey } });
     return;
   }
+  const base = { at: callAt(call), stepId, actor: SYSTEM, eventIds: callEventIds(call) };
   s.budget.exceeded++;
   step.budget = { reserved: false, exceeded: r.value.reason };
   step.decision = 'DENY';
@@ -55,9 +55,11 @@ export function onSettle(s: ReplayState, call: ActivityCall): void {
     const step = s.step(stepId);
     step.budget = { ...(step.budget ?? { reserved: true, reservationKey: r.value.reservationKey }), settled: usage };
   }
-  const base = { at: callAt(call), ...(stepId !== undefined ? { stepId } : {}), actor: SYSTEM, eventIds: callEventIds(call) };
+  const at = callAt(call);
+  const eventIds = callEventIds(call);
   if (usage === null) {
     s.budget.released++;
+    const base = { at, ...(stepId !== undefined ? { stepId } : {}), actor: SYSTEM, eventIds };
     s.add({ ...base, kind: 'budget.released', summary: `budget reservation \`${r.value.reservationKey}\` released unused`, data: { reservationKey: r.value.reservationKey } });
     return;
   }
@@ -65,7 +67,11 @@ export function onSettle(s: ReplayState, call: ActivityCall): void {
   s.budget.settledUsage.costUsd += usage.costUsd;
   s.budget.settledUsage.tokens += usage.tokens;
   s.budget.settledUsage.wallTimeMs += usage.wallTimeMs;
-  s.add({ ...base, kind: 'budget.settled', summary: `budget settled: $${usage.costUsd}, ${usage.tokens} tokens, ${usage.wallTimeMs} ms`, data: { reservationKey: r.value.reservationKey, usage } });
+  const summary = `budget settled: $${usage.costUsd}, ${usage.tokens} tokens, ${usage.wallTimeMs} ms`;
+  const data = { reservationKey: r.value.reservationKey, usage };
+  // why two literals: the key order of add({ ...base }) above (stepId only when known), without its copies.
+  if (stepId !== undefined) s.push({ id: '', at, stepId, actor: SYSTEM, eventIds, kind: 'budget.settled', summary, data });
+  else s.push({ id: '', at, actor: SYSTEM, eventIds, kind: 'budget.settled', summary, data });
 }
 
 export function onExecute(s: ReplayState, call: ActivityCall): void {
@@ -84,7 +90,7 @@ export function onExecute(s: ReplayState, call: ActivityCall): void {
   const run = r.value;
   step.execution = { ok: run.ok, ...(run.resultDigest ? { resultDigest: run.resultDigest } : {}), ...(run.error ? { error: run.error } : {}), usage: run.usage, attempts: call.attempt };
   if (run.ok) {
-    s.add({ ...base, kind: 'tool.executed', summary: `tool \`${step.tool}\` executed, result \`${run.resultDigest.slice(0, 12)}\``, data: { resultDigest: run.resultDigest, usage: run.usage, attempts: call.attempt } });
+    s.push({ id: '', at: base.at, stepId, actor: SYSTEM, eventIds: base.eventIds, kind: 'tool.executed', summary: `tool \`${step.tool}\` executed, result \`${run.resultDigest.slice(0, 12)}\``, data: { resultDigest: run.resultDigest, usage: run.usage, attempts: call.attempt } });
   } else {
     s.add({ ...base, kind: 'tool.failed', summary: `tool \`${step.tool}\` failed: ${run.error?.message ?? 'no error given'}`, data: { error: run.error, usage: run.usage, attempts: call.attempt } });
   }

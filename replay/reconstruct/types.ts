@@ -1,7 +1,8 @@
 /** @module The replay record: what a governed task did and why, rebuilt from its Temporal history only. */
 import type { AgentIdentity, Decision, DecisionReason, Provenance, StepAssessment, TrustLevel } from '../../governance/types.js';
 
-export const RECORD_VERSION = 1 as const;
+// 2: the history digest hashes payload bytes (not their base64); records and bundles of version 1 do not verify against it.
+export const RECORD_VERSION = 2 as const;
 
 export interface PlanStepSummary {
   stepId: string;

@@ -9,11 +9,11 @@ import type { CompiledPolicySet } from '../../governance/policy/index.js';
 import type { ExecutionPlan, StepAssessment, ToolDefinition } from '../../governance/types.js';
 import { digestJson } from '../../lib/canonical-json.js';
 import { parseOrFail } from '../../lib/validation.js';
-import type { ReplayRecord, StepRecord } from '../reconstruct/types.js';
+import { RECORD_VERSION, type ReplayRecord, type StepRecord } from '../reconstruct/types.js';
 import type { WhatIfResult, WhatIfSide, WhatIfStep } from './types.js';
 
 const ArgsSchema = z.object({
-  record: z.looseObject({ version: z.literal(1), steps: z.array(z.unknown()), summary: z.looseObject({}) }),
+  record: z.looseObject({ version: z.literal(RECORD_VERSION), steps: z.array(z.unknown()), summary: z.looseObject({}) }),
   policy: z.looseObject({ version: z.string().min(1), status: z.enum(['ready', 'invalid']) }),
   tools: z.instanceof(Map),
 });

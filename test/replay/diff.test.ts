@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diffRecords, diffToMarkdown, jsonDiff, type ReplayDiff, type StepChange, type ValueChange } from '../../replay/diff/index.js';
+import { jsonEqual } from '../../replay/diff/pointer.js';
 import { reconstruct } from '../../replay/reconstruct/index.js';
 import { governedHistory, SCENARIOS, type StepSpec, type TaskSpec } from './scenarios.js';
 
@@ -105,6 +106,17 @@ describe('diffRecords', () => {
       const [a, b] = [rec(l), rec(r)];
       expect(diffRecords(b, a)).toEqual(mirror(diffRecords(a, b)));
     }), { numRuns: 60 });
+  });
+
+  it('jsonEqual answers exactly whether jsonDiff finds no difference', () => {
+    const leaf = fc.constantFrom(0, 1, -0, 'a', '', null, true, false, undefined);
+    const { v } = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', '~/'), tie('v'), { maxKeys: 3 })),
+    }));
+    fc.assert(fc.property(v, v, (x, y) => {
+      expect(jsonEqual(x, y)).toBe(jsonDiff(x, y).length === 0);
+      expect(jsonEqual(x, structuredClone(x))).toBe(true);
+    }), { numRuns: 3000 });
   });
 
   it('jsonDiff reports nothing exactly when values are canonically equal', () => {

@@ -1,15 +1,18 @@
 /**
  * The direct paths of history reading must match what they replace: payloads decode as the SDK's
  * converter decodes them, JSON payloads encode as it encodes them, times read as Date reads them,
- * and the history digest is the one line-per-event SHA-256 it has always been.
+ * and the history digest is the one replay/reconstruct/digest.ts defines.
  */
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toIso } from '../../replay/history/events.js';
+import { readHistory, toIso } from '../../replay/history/events.js';
+import { historyFromPlainJson } from '../../replay/history/from-json.js';
 import { decodePayload, jsonPayload } from '../../replay/history/payloads.js';
-import { reconstruct } from '../../replay/reconstruct/index.js';
+import { PayloadBytes } from '../../replay/reconstruct/digest.js';
+import { readMarkerData } from '../../replay/reconstruct/facts.js';
+import { historyDigestOf, reconstruct } from '../../replay/reconstruct/index.js';
 import { governedHistory, SCENARIOS } from './scenarios.js';
 
 const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64');
@@ -73,28 +76,87 @@ describe('toIso', () => {
   });
 });
 
+const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
+
+/** The digest as replay/reconstruct/digest.ts defines it: SHA-256 of (SHA-256 of the lines ‖ SHA-256 of the payload bytes). */
+const digestOf = (lines: string[], bytes: Buffer[]): string => createHash('sha256').update(sha256(Buffer.from(lines.join('')))).update(sha256(Buffer.concat(bytes))).digest('hex');
+
 describe('history digest', () => {
-  it.each(Object.keys(SCENARIOS))('is the SHA-256 of one JSON line per event for %s', (name) => {
+  it.each(Object.keys(SCENARIOS))('hashes one JSON line per event and the payload bytes, for %s', (name) => {
     const h = governedHistory(SCENARIOS[name]!);
     const r = reconstruct(h);
     // recompute it the way it is defined, from the events and the content each contributed
+    const bytes: Buffer[] = [];
+    const payload = (p: { metadata: { encoding: string }; data?: string }) => {
+      const data = Buffer.from(p.data ?? '', 'base64');
+      bytes.push(data);
+      return { encoding: Buffer.from(p.metadata.encoding, 'base64').toString('utf8'), bytes: data.length };
+    };
     const lines = h.events.map((e) => {
       const attrs = Object.entries(e).find(([k]) => k.endsWith('Attributes'))![1] as Record<string, unknown>;
       const content: unknown[] = [];
-      const text = (p: { metadata: { encoding: string }; data?: string }) => `${Buffer.from(p.metadata.encoding, 'base64').toString('utf8')}:${p.data ?? ''}`;
       for (const k of ['input', 'result'] as const) {
         const list = (attrs[k] as { payloads?: Array<{ metadata: { encoding: string }; data?: string }> } | undefined)?.payloads;
         if (e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED' && k === 'input') content.push(attrs.signalName);
-        if (list?.length) content.push(text(list[0]!));
+        if (list?.length) content.push(payload(list[0]!));
       }
       if (e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_STARTED') content.push(attrs.attempt);
       if (e.eventType === 'EVENT_TYPE_MARKER_RECORDED') {
         const details = attrs.details as Record<string, { payloads: Array<{ metadata: { encoding: string }; data?: string }> }>;
-        content.push(text(details.data!.payloads[0]!), text(details.result!.payloads[0]!));
+        content.push(payload(details.data!.payloads[0]!), payload(details.result!.payloads[0]!));
       }
       const type = String(e.eventType).slice('EVENT_TYPE_'.length).toLowerCase().replace(/(^|_)([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
       return `${JSON.stringify([Number(e.eventId), type, e.eventTime, content.length ? content : null])}\n`;
     });
-    expect(r.historyDigest).toBe(createHash('sha256').update(lines.join('')).digest('hex'));
+    expect(r.historyDigest).toBe(digestOf(lines, bytes));
+  });
+
+  it('is the same for a history as proto objects (bytes) and as JSON (base64), large payloads included', () => {
+    for (const h of [governedHistory(SCENARIOS.approved!), governedHistory({ taskId: 'big', steps: Array.from({ length: 400 }, (_, i) => ({ stepId: `s${i}`, tool: 'read_file', args: { path: `${i}.txt` }, verdict: 'ALLOW' as const })) })]) {
+      expect(reconstruct(historyFromPlainJson(h)).historyDigest).toBe(reconstruct(h).historyDigest);
+    }
+  });
+
+  it('is what historyDigestOf gives for the same events and content', () => {
+    const { events } = readHistory(governedHistory(SCENARIOS.allowed!));
+    const content = new Map<number, unknown[]>([[events[1]!.id, [new PayloadBytes('json/plain', Buffer.from('{"a":"é"}')), 3, 'why "quoted"']]]);
+    const lines = events.map((e) => `${JSON.stringify([e.id, e.type, e.at ?? null, content.has(e.id) ? [{ encoding: 'json/plain', bytes: 10 }, 3, 'why "quoted"'] : null])}\n`);
+    expect(historyDigestOf(events, content)).toBe(digestOf(lines, [Buffer.from('{"a":"é"}')]));
+  });
+});
+
+describe('local activity marker data', () => {
+  const fields = (v: unknown) => {
+    const o = v as { attempt?: unknown; activity_id?: unknown; activity_type?: unknown };
+    return { attempt: o.attempt, activity_id: o.activity_id, activity_type: o.activity_type };
+  };
+  const readOrError = (f: () => unknown): unknown => {
+    try {
+      return fields(f());
+    } catch {
+      return 'error';
+    }
+  };
+  const time = fc.option(fc.record({ seconds: fc.nat(), nanos: fc.nat({ max: 999_999_999 }) }), { nil: null });
+  const data = fc.record({ seq: fc.nat(), attempt: fc.nat(), activity_id: fc.string(), activity_type: fc.string({ unit: 'binary' }), complete_time: time, backoff: time, original_schedule_time: time });
+
+  it('reads the fields the record uses as JSON.parse reads them, for the core\'s shape', () => {
+    fc.assert(fc.property(data, (d) => {
+      const text = JSON.stringify(d);
+      expect(fields(readMarkerData(text))).toEqual(fields(JSON.parse(text)));
+    }), { numRuns: 2000 });
+  });
+
+  it('agrees with JSON.parse on texts near that shape, invalid ones included', () => {
+    const near = fc.tuple(data, fc.nat(), fc.constantFrom('', ' ', '0', '"', '\\', '}', ',', '-1', '\u0001', 'x')).map(([d, at, ins]) => {
+      const text = JSON.stringify(d);
+      const i = at % (text.length + 1);
+      return text.slice(0, i) + ins + text.slice(i);
+    });
+    fc.assert(fc.property(near, (text) => {
+      expect(readOrError(() => readMarkerData(text))).toEqual(readOrError(() => JSON.parse(text)));
+    }), { numRuns: 3000 });
+    expect(readOrError(() => readMarkerData('{"seq":1,"attempt":02,"activity_id":"1","activity_type":"x","complete_time":null,"backoff":null,"original_schedule_time":null}'))).toBe('error');
+    expect(fields(readMarkerData('{"seq":1,"attempt":2,"activity_id":"1","activity_type":"a\\u0073sess","complete_time":null,"backoff":null,"original_schedule_time":null}'))).toEqual({ attempt: 2, activity_id: '1', activity_type: 'assess' });
   });
 });
