@@ -4,6 +4,7 @@ import { activatePolicySet } from './Mutation/activatePolicySet.js';
 import { cancelTask } from './Mutation/cancelTask.js';
 import { decideApproval } from './Mutation/decideApproval.js';
 import { exportEvidence } from './Mutation/exportEvidence.js';
+import { exportTenantEvidence } from './Mutation/exportTenantEvidence.js';
 import { ingestAuditEvents } from './Mutation/ingestAuditEvents.js';
 import { issueAgentCredential } from './Mutation/issueAgentCredential.js';
 import { issueApiKey } from './Mutation/issueApiKey.js';
@@ -62,6 +63,7 @@ export const resolvers = {
     activatePolicySet,
     setBudget,
     exportEvidence,
+    exportTenantEvidence,
     verifyEvidence,
   },
   Subscription: { taskEvents, approvalRequests, taskChanges },

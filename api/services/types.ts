@@ -253,6 +253,8 @@ export interface DeterminismCheckModel {
   drift: NonNullable<DeterminismResult['error']> | null;
 }
 
+export type TenantEvidenceExportModel = Omit<EvidenceExportModel, 'taskId'> & { tenant: string; since: string; until: string; tasks: number };
+
 export interface EvidenceExportModel {
   taskId: string;
   /** The bundle as one JSON file (RFC 8785 canonical JSON). */
@@ -291,6 +293,8 @@ export interface ForensicsService {
 export interface EvidenceService {
   /** Build, sign and audit a redacted evidence bundle of one task (investigators and admins of its tenant). */
   export(viewer: Viewer | null, taskId: string): Promise<EvidenceExportModel>;
+  /** The same for the tasks of the viewer's tenant created in [since, until) (at most 100), with the tenant's own audit chain of that time. */
+  exportRange(viewer: Viewer | null, range: { since: Date; until: Date }): Promise<TenantEvidenceExportModel>;
   /** Verify a bundle against this server's evidence keys; failures exactly as replay's verifier reports them. */
   verify(viewer: Viewer | null, bundle: string): Promise<EvidenceVerificationModel>;
   /** The evidence keys as a JWKS (any authenticated viewer). */

@@ -120,6 +120,25 @@ describe('forensics over GraphQL', () => {
     expect(d).toEqual({ taskId: taskA, deterministic: true, drift: null });
   }, 120_000);
 
+  it('exports the tenant\'s tasks of a time range as one signed, redacted bundle that verifies', async () => {
+    const since = new Date(Date.now() - 3600_000).toISOString();
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const RANGE = 'mutation($s: DateTime!, $u: DateTime!) { exportTenantEvidence(since: $s, until: $u) { tenant tasks bundle digest keyId } }';
+    const e = (await ok(investigator, RANGE, { s: since, u: until })).exportTenantEvidence;
+    expect(e.tenant).toBe('demo');
+    expect(e.tasks).toBeGreaterThanOrEqual(2);
+    expect(e.bundle).toContain(taskA);
+    expect(e.bundle).toContain(taskB);
+    expect(e.bundle).not.toContain(SECRET);
+    expect(e.digest).toBe(sha256Hex(e.bundle));
+    const verified = (await ok(investigator, 'mutation($b: String!) { verifyEvidence(bundle: $b) { valid failures { code } } }', { b: e.bundle })).verifyEvidence;
+    expect(verified).toEqual({ valid: true, failures: [] });
+    // another tenant's investigator sees none of it; bad ranges name the field
+    expect((await gql(outsider, RANGE, { s: since, u: until })).errors[0].extensions.code).toBe('NOT_FOUND');
+    const backwards = await gql(investigator, RANGE, { s: until, u: since });
+    expect(backwards.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'until', message: 'must be after `since`' }] });
+  });
+
   it('exports a redacted, signed bundle that verifies, audits the export, and names the part a tamper breaks', async () => {
     const e = (await ok(investigator, 'mutation($t: ID!) { exportEvidence(taskId: $t) { taskId bundle digest signature keyId bundleId summaryMarkdown summaryHtml } }', { t: taskA })).exportEvidence;
     expect(e.taskId).toBe(taskA);
