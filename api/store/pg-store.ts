@@ -1,8 +1,8 @@
 /**
  * @module ApiStore over the repositories in db/queries: the one place where the API meets storage.
- * Mostly renaming; the reads db/queries does not offer yet (filtered task search, cross-tenant
- * lookups for the platform administrator, steps and approvals by task) are in task-search.ts and
- * task-rows.ts.
+ * Mostly renaming; the shapes the API reads in (task pages, audit pages, steps and approvals by
+ * task, cross-tenant lookups for the platform administrator) are adapted in task-search.ts and
+ * task-rows.ts. All SQL lives in db/queries.
  */
 import type pg from 'pg';
 import { AuditEventSchema } from '../../governance/audit/schema.js';

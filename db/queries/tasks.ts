@@ -191,3 +191,52 @@ export async function recentTaskChanges(db: Queryable, scope: { tenant: string |
   );
   return r.rows.map((x) => ({ id: x.id, tenant: x.tenant, status: x.status, outcome: x.outcome, updatedAt: iso(x.updated_at) }));
 }
+
+/** What a task listing can be narrowed by; `status` is an active status or an outcome. */
+export interface TaskSearch {
+  /** null: every tenant (platform administrator). */
+  tenant: string | null;
+  agentId?: string | undefined;
+  status?: string | undefined;
+  riskLevel?: string | undefined;
+  tool?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+const ACTIVE_STATUSES = new Set(['RUNNING', 'AWAITING_APPROVAL']);
+
+/** WHERE clause and parameters shared by the page query and the count. */
+function searchWhere(f: TaskSearch): { sql: string; params: unknown[] } {
+  const status = f.status && ACTIVE_STATUSES.has(f.status) ? f.status : null;
+  const outcome = f.status && !ACTIVE_STATUSES.has(f.status) ? f.status : null;
+  const params = [f.tenant, f.agentId ?? null, status, outcome, f.riskLevel ?? null, f.tool ?? null, f.from ?? null, f.to ?? null];
+  const sql = `($1::text IS NULL OR tenant = $1::text)
+    AND ($2::text IS NULL OR agent_id = $2::text)
+    AND ($3::text IS NULL OR status = $3::text OR ($3::text = 'RUNNING' AND status = 'PENDING'))
+    AND ($4::text IS NULL OR (status = 'DONE' AND outcome = $4::text))
+    AND ($5::text IS NULL OR risk_level = $5::text)
+    AND ($6::text IS NULL OR plan -> 'steps' @> jsonb_build_array(jsonb_build_object('tool', $6::text)))
+    AND ($7::timestamptz IS NULL OR created_at >= $7::timestamptz)
+    AND ($8::timestamptz IS NULL OR created_at < $8::timestamptz)`;
+  return { sql, params };
+}
+
+/** One page of tasks, newest first, after the cursor `page.after`, with the total that match. */
+export async function searchTasks(db: Queryable, filter: TaskSearch, page: { first: number; after?: string | null | undefined }): Promise<{ rows: { cursor: string; task: Task }[]; hasNextPage: boolean; totalCount: number }> {
+  const key = page.after ? decodeCursor(page.after, 'after') : null;
+  const w = searchWhere(filter);
+  const n = w.params.length;
+  const r = await db.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks
+      WHERE ${w.sql} AND ($${n + 1}::timestamptz IS NULL OR (created_at, id) < ($${n + 1}::timestamptz, $${n + 2}::text))
+      ORDER BY created_at DESC, id DESC LIMIT $${n + 3}::integer`,
+    [...w.params, key?.createdAt ?? null, key?.id ?? null, page.first + 1],
+  );
+  const count = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM tasks WHERE ${w.sql}`, w.params);
+  const rows = r.rows.slice(0, page.first).map((row) => {
+    const task = toTask(row);
+    return { cursor: encodeCursor(task), task };
+  });
+  return { rows, hasNextPage: r.rows.length > page.first, totalCount: Number(count.rows[0]?.n ?? 0) };
+}
