@@ -4,7 +4,7 @@
  * activities finish; whatever is cut short is retried by Temporal on the next worker.
  */
 import { hostname } from 'node:os';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import type { WorkerActivities } from '../workflows/contract.js';
 import { workflowBundle } from './bundle.js';
 
@@ -32,7 +32,7 @@ function installRuntimeOnce(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   } catch {
     // why: a Runtime may already be installed by an embedding test; that one is kept.
   }

@@ -47,6 +47,8 @@ function derivedState(s: StepRow, approval: ApprovalRow | undefined, taskDone: b
   if (approval?.status === 'PENDING') return 'AWAITING_APPROVAL';
   if (approval && approval.status !== 'APPROVED') return approval.status === 'CANCELLED' ? 'CANCELLED' : 'DENIED';
   if (taskDone) return 'SKIPPED';
+  // why: a held step is recorded before its approval is; it is waiting for a person either way.
+  if (s.decision === 'REQUIRE_APPROVAL' && !approval) return 'AWAITING_APPROVAL';
   return s.decision ? 'EXECUTING' : 'PENDING';
 }
 

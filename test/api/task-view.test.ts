@@ -28,6 +28,15 @@ describe('task view merge', () => {
     expect(t.status).toBe('RUNNING');
   });
 
+  it('shows a held step as awaiting approval from its row alone, before and after its approval is recorded', () => {
+    const held = step('mail', { decision: 'REQUIRE_APPROVAL' });
+    const before = toTaskModel(row(), [step('read', { decision: 'ALLOW' }), held], [], null);
+    expect(before.steps.map((s) => s.state)).toEqual(['EXECUTING', 'AWAITING_APPROVAL']);
+    expect(before.status).toBe('AWAITING_APPROVAL');
+    const approved = { approvalId: 'ap1', stepId: 'mail', status: 'APPROVED' } as Parameters<typeof toTaskModel>[2][number];
+    expect(toTaskModel(row(), [held], [approved], null).steps.find((s) => s.stepId === 'mail')?.state).toBe('EXECUTING');
+  });
+
   it('prefers the live view while running, and keeps arguments and results from the rows', () => {
     const live: TaskView = { taskId: 't1', tenant: 'acme', agentId: 'a1', status: 'AWAITING_APPROVAL', steps: [view('read', 'EXECUTED'), view('mail', 'AWAITING_APPROVAL', { decision: 'REQUIRE_APPROVAL' })], reasons: [] };
     const t = toTaskModel(row(), [step('read', { executed: true, result: { text: 'hi' }, view: view('read', 'EXECUTING') })], [], live);
