@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       benchmark: 'devserver', date: started.toISOString(), durationSec: round((Date.now() - started.getTime()) / 1000, 1), quick: plan.quick, notes: notesFor(plan, loadBefore),
       plan: { concurrency: plan.concurrency, maxWorkflowsPerScenario: plan.count, scenarioBudgetMs: plan.budgetMs, warmupPerScenario: plan.warmup, rssWorkflows: plan.rssWorkflows },
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemoryMB: Math.round(os.totalmem() / 2 ** 20), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageAtStart: loadBefore.map((l) => round(l)) },
-      method: 'one server child process per mode; one SDK Worker (NativeConnection) and one Client in this process; latency = client start → result (plus the signal for shape b); history events counted through ListWorkflowExecutions (HistoryLength); warm-up runs excluded',
+      method: 'one server child process per mode; one SDK Worker (NativeConnection, no gzip on loopback, workflowThreadPoolSize 2, bundle without source map) and one Client in this process; latency = client start → result (plus the signal for shape b); history events counted through ListWorkflowExecutions (HistoryLength); warm-up runs excluded',
       targets: TARGETS, verdict: verdict(scenarios, rss), scenarios, rss,
     };
     mkdirSync(path.dirname(RESULTS), { recursive: true });
