@@ -4,7 +4,6 @@
  * chain are serialised by a transaction-scoped advisory lock on the chain id, so concurrent writers
  * never fork it; the UNIQUE (chain_id, chain_seq) constraint is the backstop.
  */
-import type pg from 'pg';
 import { z } from 'zod';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainBreak } from '../../governance/audit/chain.js';
 import { InterceptorError } from '../../lib/errors.js';
@@ -76,55 +75,32 @@ export async function appendAuditEvents(db: Queryable, events: readonly Storable
   // (undefined properties vanish, dates become strings).
   const bodies = parsed.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown> & StorableAuditEvent);
   const chains = [...new Set(bodies.map(chainIdOf))].sort();
-  // why a fast path: most appends are one event inside the caller's transaction; a single INSERT is
-  // atomic on its own, so the savepoint (two more round trips per event) buys nothing there.
-  if (bodies.length === 1 && !isPool(db) && inTransaction()) return [await appendOne(db, chains[0]!, bodies[0]!)];
-  return atomically(db, async (client) => {
+  const append = async (client: Queryable) => {
     const stored = new Map<string, StoredAuditEvent>();
     // INVARIANT: chain locks are always taken in sorted order, so two multi-chain appends cannot deadlock.
     for (const chainId of chains) {
+      // INVARIANT: the lock is its own statement, so the reads after it see every append that committed before it was granted.
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1::text, 0))", [chainId]);
       for (const s of await appendToChain(client, chainId, bodies.filter((b) => chainIdOf(b) === chainId))) stored.set(s.eventId, s);
     }
     return bodies.map((b) => stored.get(b.eventId)!);
-  });
+  };
+  // why no savepoint inside the caller's transaction: a failed append aborts that transaction, and no
+  // caller goes on after one, so the savepoint only cost two round trips per append.
+  return !isPool(db) && inTransaction() ? append(db) : atomically(db, append);
 }
 
-/** One event on a client already in a transaction: lock the chain, read its head and the id at once, insert. */
-async function appendOne(client: Queryable, chainId: string, body: Record<string, unknown> & StorableAuditEvent): Promise<StoredAuditEvent> {
-  // INVARIANT: the lock is its own statement, so the read after it sees every append that committed before it was granted.
-  await client.query("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1::text, 0))", [chainId]);
+async function appendToChain(client: Queryable, chainId: string, bodies: (Record<string, unknown> & StorableAuditEvent)[]): Promise<StoredAuditEvent[]> {
+  // the chain's head and the events already stored under these ids, in one round trip
   const r = await client.query<AuditRow & { head_seq: number | null; head_hash: string | null }>(
     `SELECT h.chain_seq AS head_seq, h.hash AS head_hash, e.* FROM
        (SELECT chain_seq, hash FROM audit_events WHERE chain_id = $1::text ORDER BY chain_seq DESC LIMIT 1) h
-       FULL JOIN (SELECT ${COLUMNS} FROM audit_events WHERE event_id = $2::text) e ON true`,
-    [chainId, body.eventId],
+       FULL JOIN (SELECT ${COLUMNS} FROM audit_events WHERE event_id = ANY ($2::text[])) e ON true`,
+    [chainId, bodies.map((b) => b.eventId)],
   );
-  const row = r.rows[0];
-  if (row?.event_id) {
-    const prior = toStored(row);
-    if (prior.tenant !== body.tenant || prior.chainId !== chainId) throw new InterceptorError('CONFLICT', `audit event \`${body.eventId}\` was already recorded for another chain`);
-    return prior;
-  }
-  const seq = (row?.head_seq ?? 0) + 1;
-  const prevHash = row?.head_hash ?? GENESIS_HASH;
-  const inserted = await client.query<AuditRow>(
-    `INSERT INTO audit_events (event_id, tenant, chain_id, chain_seq, prev_hash, hash, event_type, task_id, event)
-     VALUES ($1::text, $2::text, $3::text, $4::integer, $5::text, $6::text, $7::text, $8::text, $9::jsonb) RETURNING ${COLUMNS}`,
-    [body.eventId, body.tenant, chainId, seq, prevHash, chainHash(prevHash, seq, body), body.type, body.taskId ?? null, jsonParam(body)],
-  );
-  return toStored(inserted.rows[0]!);
-}
-
-async function appendToChain(client: pg.PoolClient, chainId: string, bodies: (Record<string, unknown> & StorableAuditEvent)[]): Promise<StoredAuditEvent[]> {
-  const existing = await client.query<AuditRow>(`SELECT ${COLUMNS} FROM audit_events WHERE event_id = ANY ($1::text[])`, [bodies.map((b) => b.eventId)]);
-  const known = new Map(existing.rows.map((r) => [r.event_id, toStored(r)]));
-  const head = await client.query<{ chain_seq: number; hash: string }>(
-    'SELECT chain_seq, hash FROM audit_events WHERE chain_id = $1::text ORDER BY chain_seq DESC LIMIT 1',
-    [chainId],
-  );
-  let seq = head.rows[0]?.chain_seq ?? 0;
-  let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
+  const known = new Map(r.rows.filter((row) => row.event_id).map((row) => [row.event_id, toStored(row)]));
+  let seq = r.rows[0]?.head_seq ?? 0;
+  let prevHash = r.rows[0]?.head_hash ?? GENESIS_HASH;
   const out: StoredAuditEvent[] = [];
   for (const body of bodies) {
     const prior = known.get(body.eventId);
@@ -137,12 +113,12 @@ async function appendToChain(client: pg.PoolClient, chainId: string, bodies: (Re
     }
     seq += 1;
     const hash = chainHash(prevHash, seq, body);
-    const r = await client.query<AuditRow>(
+    const inserted = await client.query<AuditRow>(
       `INSERT INTO audit_events (event_id, tenant, chain_id, chain_seq, prev_hash, hash, event_type, task_id, event)
        VALUES ($1::text, $2::text, $3::text, $4::integer, $5::text, $6::text, $7::text, $8::text, $9::jsonb) RETURNING ${COLUMNS}`,
       [body.eventId, body.tenant, chainId, seq, prevHash, hash, body.type, body.taskId ?? null, jsonParam(body)],
     );
-    const row = toStored(r.rows[0]!);
+    const row = toStored(inserted.rows[0]!);
     known.set(body.eventId, row);
     out.push(row);
     prevHash = hash;

@@ -2,8 +2,8 @@
  * Conformance: activities (reference §6.6 and §7) driven through the real SDK worker and client.
  */
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { replayHistories, replayTracked, runToEnd, setUpConformance, tearDown, uniqueId, uniqueQueue } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { replayHistories, runToEnd, uniqueId, uniqueQueue, useConformance } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { assertWellFormed, attrsOf, decodePayloads, durationMs, eventId, eventNames, eventsNamed, msBetween, onlyEvent } from './history.js';
 import type { History } from './history.js';
@@ -13,13 +13,7 @@ const { RetryState, TimeoutType } = temporal.api.enums.v1;
 const WFT = ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('activity-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('activity-workflows', (env) => (c = env));
 
 function call(activity: ActivityCall['activity'], args: unknown[], options: ActivityCall['options']): ActivityCall {
   return { activity, args, options };

@@ -5,8 +5,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, replayTracked, runToEnd, setUpConformance, tearDown, track, uniqueId, uniqueQueue, withWorker } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, runToEnd, track, uniqueId, uniqueQueue, useConformance, withWorker } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { attrsOf, decodePayloads, eventId, eventNames, historyOf, onlyEvent, withoutWorkflowTasks } from './history.js';
 import type { History } from './history.js';
@@ -14,13 +14,7 @@ import type { History } from './history.js';
 const { StartChildWorkflowExecutionFailedCause, SignalExternalWorkflowExecutionFailedCause } = temporal.api.enums.v1;
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('child-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('child-workflows', (env) => (c = env));
 
 /** Names of the meaningful events, in order, without the workflow-task bookkeeping. */
 function story(h: History): string[] {

@@ -6,20 +6,14 @@
  * polling the same queue never gets such an activity, while it does get queued ones.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createWorker, replayTracked, setUpConformance, tearDown, track, uniqueId, uniqueQueue } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { createWorker, track, uniqueId, uniqueQueue, useConformance } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { eventNames, historyOf } from './history.js';
 import type { ActivityCall, ActivityOutcome } from './workflows/activity-workflows.js';
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('activity-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('activity-workflows', (env) => (c = env));
 
 const RUNS = 6;
 

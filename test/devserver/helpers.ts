@@ -2,6 +2,7 @@
  * @module Shared harness for the devserver conformance suite: one server and one workflow bundle per
  * test file, a fresh worker per test, and a replay of every history a test produced.
  */
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId, WorkflowStartOptions } from '@temporalio/client';
@@ -99,6 +100,22 @@ export async function setUpConformance(module: string, opts: EnvOptions = {}): P
 export async function tearDown(c: Conformance | undefined): Promise<void> {
   await c?.env.teardown();
   if (c?.spawned) await killServer(c.spawned, 'SIGTERM');
+}
+
+/**
+ * A conformance file's hooks: set up before all (handing the environment to `use`), replay every
+ * history the test produced after each, tear down after all.
+ */
+export function useConformance(module: string, use: (c: Conformance) => void, opts: EnvOptions = {}): void {
+  let c: Conformance | undefined;
+  beforeAll(async () => {
+    c = await setUpConformance(module, opts);
+    use(c);
+  });
+  afterAll(() => tearDown(c));
+  afterEach(async () => {
+    if (c) await replayTracked(c);
+  });
 }
 
 export function uniqueQueue(prefix: string): string {

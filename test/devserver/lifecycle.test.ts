@@ -6,8 +6,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotF
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, replayTracked, runToEnd, setUpConformance, tearDown, track, uniqueId, uniqueQueue, withWorker } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, runToEnd, track, uniqueId, uniqueQueue, useConformance, withWorker } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { attrsOf, eventNames, historyOf, lastEvent, msBetween } from './history.js';
 import type { ChainInfo } from './workflows/lifecycle-workflows.js';
@@ -15,13 +15,7 @@ import type { ChainInfo } from './workflows/lifecycle-workflows.js';
 const WFT = ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('lifecycle-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('lifecycle-workflows', (env) => (c = env));
 
 async function firstTaskDone(h: WorkflowHandle): Promise<void> {
   await eventually(async () => (eventNames(await h.fetchHistory()).includes('WorkflowTaskCompleted') ? true : undefined), 10_000, 'first workflow task');

@@ -6,21 +6,15 @@ import { Client, QueryNotRegisteredError, QueryRejectedError, WithStartWorkflowO
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, replayTracked, setUpConformance, tearDown, track, uniqueId, uniqueQueue, withWorker } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, track, uniqueId, uniqueQueue, useConformance, withWorker } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { attrsOf, decodePayloads, eventId, eventNames, eventsNamed, historyOf, onlyEvent } from './history.js';
 
 const { WorkflowExecutionStatus } = temporal.api.enums.v1;
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('message-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('message-workflows', (env) => (c = env));
 
 /** Starts `counter(start)` and runs `fn` with a worker up; the first workflow task has completed. */
 async function withCounter<T>(start: number, fn: (h: WorkflowHandle) => Promise<T>): Promise<T> {

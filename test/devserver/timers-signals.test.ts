@@ -3,21 +3,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, replayTracked, runToEnd, setUpConformance, tearDown, track, uniqueId, uniqueQueue, withWorker } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, runToEnd, track, uniqueId, uniqueQueue, useConformance, withWorker } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { attrsOf, decodePayloads, durationMs, encodePayloads, eventId, eventNames, eventsNamed, historyOf, msBetween, onlyEvent } from './history.js';
 
 const WFT = ['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted'];
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('timer-signal-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('timer-signal-workflows', (env) => (c = env));
 
 function signalInputs(history: Parameters<typeof eventsNamed>[0]): unknown[] {
   return eventsNamed(history, 'WorkflowExecutionSignaled').map((e) => decodePayloads(attrsOf(e).input as never)[0]);

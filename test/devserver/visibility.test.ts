@@ -4,21 +4,15 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, replayTracked, setUpConformance, tearDown, track, uniqueId, uniqueQueue, withWorker } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, track, uniqueId, uniqueQueue, useConformance, withWorker } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { attrsOf, decodePayloads, historyOf, onlyEvent } from './history.js';
 
 const TENANT = defineSearchAttributeKey('ConformanceTenant', SearchAttributeType.KEYWORD);
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('worker-workflows', { searchAttributes: [TENANT] });
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('worker-workflows', (env) => (c = env), { searchAttributes: [TENANT] });
 
 describe('list and count', () => {
   it('finds workflows by an upserted custom search attribute, status and type', async () => {

@@ -9,21 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporal } from '@temporalio/proto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createWorker, eventually, replayTracked, runToEnd, setUpConformance, tearDown, track, uniqueId, uniqueQueue, withWorker } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWorker, eventually, runToEnd, track, uniqueId, uniqueQueue, useConformance, withWorker } from './helpers.js';
 import type { Conformance } from './helpers.js';
 import { assertContiguous, attrsOf, decodePayloads, eventNames, eventsNamed, historyOf } from './history.js';
 
 const { TaskQueueKind, PendingActivityState } = temporal.api.enums.v1;
 
 let c: Conformance;
-beforeAll(async () => {
-  c = await setUpConformance('worker-workflows');
-});
-afterAll(() => tearDown(c));
-afterEach(async () => {
-  if (c) await replayTracked(c);
-});
+useConformance('worker-workflows', (env) => (c = env));
 
 function scheduledKinds(history: Parameters<typeof eventsNamed>[0]): number[] {
   return eventsNamed(history, 'WorkflowTaskScheduled').map((e) => Number((attrsOf(e).taskQueue as { kind?: number }).kind));
