@@ -12,7 +12,7 @@ export const ConfigSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('interceptor-tasks'),
   DATABASE_URL: z.string().url().optional(),
-  PGLITE_PORT: port.default(0),
+  PGLITE_PORT: port.optional(),
   INTERCEPTOR_DATA_DIR: z.string().min(1).default('.interceptor'),
   INTERCEPTOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   APPROVAL_TIMEOUT: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must look like `24h`, `30m` or `500ms`').default('24h'),

@@ -1,7 +1,8 @@
 /**
- * @module Embedded Postgres: PGlite (Postgres compiled to WASM) served over the Postgres wire
- * protocol by pglite-socket, so the application talks to it through `pg` exactly as it talks to a
- * real server.
+ * @module Embedded Postgres: PGlite (Postgres compiled to WASM), reached through `pg` over the
+ * Postgres wire protocol exactly as a real server is. By default in this thread through an in-memory
+ * stream (`startInlinePostgres`, see inline-pglite.ts); with a port, in a worker thread of its own
+ * served by pglite-socket (`startEmbeddedPostgres`). Both take the data directory's lock.
  *
  * PGlite is a single session. pglite-socket can multiplex several sockets onto it, but only at
  * message granularity: two clients' extended-protocol messages (Parse/Bind/Execute) can interleave
@@ -17,7 +18,9 @@
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { InterceptorError } from '../lib/errors.js';
+import { inlineStreamFactory, type InlinePgSocket } from './inline-pglite.js';
 import { startServiceThread } from '../lib/service-thread.js';
 import type { PoolOptions } from './pool.js';
 
@@ -108,5 +111,40 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   } catch (e) {
     await unlock();
     throw e;
+  }
+}
+
+/** What `Database.url` says for the in-process PGlite (it has no network address). */
+export const INLINE_URL = 'postgres://postgres@in-process/postgres';
+
+export interface InlinePostgres {
+  /** The `pg` stream factory that connects a client to this database (see inline-pglite.ts). */
+  stream: () => InlinePgSocket;
+  /** Close the database (flushes it to the data directory). */
+  close(): Promise<void>;
+}
+
+/** Start PGlite on `dataDir` in this thread; `pg` reaches it through `stream` (no socket, no thread). */
+export async function startInlinePostgres(opts: Omit<EmbeddedOptions, 'port'> = {}): Promise<InlinePostgres> {
+  let unlock: () => Promise<void> = async () => undefined;
+  let dbDir = 'memory://';
+  if (opts.dataDir !== undefined) {
+    await mkdir(opts.dataDir, { recursive: true });
+    unlock = await lockDataDir(opts.dataDir);
+    dbDir = join(opts.dataDir, 'pgdata');
+  }
+  try {
+    const db = await PGlite.create(dbDir);
+    let closing: Promise<void> | undefined;
+    return {
+      stream: inlineStreamFactory(db),
+      close() {
+        closing ??= db.close().then(unlock);
+        return closing;
+      },
+    };
+  } catch (e) {
+    await unlock();
+    throw new InterceptorError('INTERNAL', `the embedded Postgres could not start: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

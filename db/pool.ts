@@ -4,6 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { InterceptorError } from '../lib/errors.js';
 
@@ -26,6 +27,8 @@ export interface PoolOptions {
    * why: PGlite parses and plans in WASM; an unnamed statement costs ~0.8 ms there, a prepared one ~0.2 ms.
    */
   prepareStatements?: boolean;
+  /** Connect through this stream instead of TCP (the in-process PGlite). */
+  stream?: () => Duplex;
 }
 
 /** The pool whose transaction the current async context is running inside, if any. */
@@ -43,6 +46,7 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
     max: opts.max ?? 10,
     idleTimeoutMillis: opts.idleTimeoutMillis ?? 30_000,
     application_name: opts.applicationName ?? 'interceptor',
+    ...(opts.stream ? { stream: opts.stream } : {}),
   });
   // why: an idle client that loses its server (restart, network) emits 'error' on the pool; without a
   // listener Node treats it as an unhandled error and exits. The pool discards the client itself.
@@ -172,6 +176,16 @@ async function runOnce<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<
 // why: a checked-out client has `release`; a pool does not. (instanceof alone fails when two copies of pg are installed.)
 export function isPool(db: Queryable): db is pg.Pool {
   return db instanceof pg.Pool || typeof (db as Partial<pg.PoolClient>).release !== 'function';
+}
+
+/**
+ * Run `fn` atomically, where the caller's transaction (if any) is the atomic unit: on a pool, in a
+ * new transaction; on a client inside `withTransaction`, directly in that transaction. why no
+ * savepoint there: a failure aborts the caller's transaction, and these callers never go on after
+ * one, so a savepoint would only cost two round trips.
+ */
+export function inCallersTransaction<T>(db: Queryable, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return !isPool(db) && inTransaction() ? fn(db) : atomically(db, fn);
 }
 
 let savepointCounter = 0;

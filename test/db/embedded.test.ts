@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.js';
-import { startEmbeddedPostgres } from '../../db/embedded.js';
+import { INLINE_URL, startEmbeddedPostgres, startInlinePostgres } from '../../db/embedded.js';
+import { createPool } from '../../db/pool.js';
 import { atomically, withTransaction } from '../../db/pool.js';
 import { listTenants, upsertTenant } from '../../db/queries/tenants.js';
 import { backends, openTestDatabase, type TestDatabase } from './helpers.js';
@@ -15,19 +16,29 @@ describe('embedded PGlite through openDatabase', () => {
   });
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it('persists data across a close and reopen of the data directory', async () => {
+  it('persists data across a close and reopen of the data directory, in process by default and over TCP with PGLITE_PORT', async () => {
     const first = await openDatabase({ INTERCEPTOR_DATA_DIR: dir });
     expect(first.kind).toBe('pglite');
-    expect(first.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(first.url).toBe(INLINE_URL);
     await upsertTenant(first.pool, { id: 'acme', name: 'Acme' });
+    // the data directory is taken while the in-process database is open
+    await expect(openDatabase({ INTERCEPTOR_DATA_DIR: dir })).rejects.toMatchObject({ code: 'CONFLICT' });
     await first.close();
-    const second = await openDatabase({ INTERCEPTOR_DATA_DIR: dir });
+    const second = await openDatabase({ INTERCEPTOR_DATA_DIR: dir, PGLITE_PORT: 0 });
     try {
+      expect(second.url).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
       expect(await listTenants(second.pool)).toMatchObject([{ id: 'acme', name: 'Acme' }]);
       const applied = await second.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
       expect(applied.rows[0].n).toBeGreaterThanOrEqual(4);
+      await upsertTenant(second.pool, { id: 'umbrella', name: 'Umbrella' });
     } finally {
       await second.close();
+    }
+    const third = await openDatabase({ INTERCEPTOR_DATA_DIR: dir });
+    try {
+      expect((await listTenants(third.pool)).map((t) => t.id).sort()).toEqual(['acme', 'umbrella']);
+    } finally {
+      await third.close();
     }
   });
 
@@ -46,6 +57,36 @@ describe('embedded PGlite through openDatabase', () => {
 
   it('names the bad setting when the configuration is invalid', async () => {
     await expect(openDatabase({ DATABASE_URL: 'not a url', INTERCEPTOR_DATA_DIR: dir })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'DATABASE_URL' }] });
+  });
+});
+
+describe('the in-process PGlite transport', () => {
+  it('answers large results, rolls back a transaction its connection abandoned, and serialises several connections', async () => {
+    const db = await startInlinePostgres();
+    const pool = createPool(INLINE_URL, { max: 1, stream: db.stream, prepareStatements: true });
+    const other = createPool(INLINE_URL, { max: 1, stream: db.stream });
+    try {
+      // a result far larger than one chunk of the stream
+      const big = await pool.query('SELECT repeat($1::text, 300000) AS s, generate_series(1, 20) AS n', ['ab']);
+      expect(big.rows).toHaveLength(20);
+      expect(big.rows[19].s).toHaveLength(600_000);
+      await pool.query('CREATE TABLE t_inline (id integer PRIMARY KEY)');
+      // a connection that dies inside a transaction must not leave it open for the next one
+      const client = await pool.connect();
+      await client.query('BEGIN');
+      await client.query('INSERT INTO t_inline VALUES (1)');
+      client.release(new Error('dropped mid-transaction'));
+      expect((await pool.query('SELECT count(*)::int AS n FROM t_inline')).rows[0].n).toBe(0);
+      // two pools on one database: their statements never interleave inside a message exchange
+      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? pool : other).query('INSERT INTO t_inline VALUES ($1::integer)', [i + 10])));
+      expect((await other.query('SELECT count(*)::int AS n FROM t_inline')).rows[0].n).toBe(20);
+      await expect(pool.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: '42P01' });
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+      await other.end();
+      await db.close();
+    }
   });
 });
 

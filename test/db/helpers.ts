@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { EMBEDDED_POOL_OPTIONS, startEmbeddedPostgres } from '../../db/embedded.js';
+import { EMBEDDED_POOL_OPTIONS, INLINE_URL, startInlinePostgres } from '../../db/embedded.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 
@@ -68,14 +68,15 @@ async function openPostgres(opts: TestDatabaseOptions): Promise<TestDatabase> {
   return finish({ kind: 'postgres', url, pool, maxConnections: 12, close }, opts);
 }
 
+/** PGlite as the product runs it: in this thread, reached through an in-memory stream. */
 async function openPglite(opts: TestDatabaseOptions): Promise<TestDatabase> {
-  const embedded = await startEmbeddedPostgres(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
-  const pool = createPool(embedded.url, EMBEDDED_POOL_OPTIONS);
+  const embedded = await startInlinePostgres(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
+  const pool = createPool(INLINE_URL, { ...EMBEDDED_POOL_OPTIONS, stream: embedded.stream });
   const close = async () => {
     await pool.end();
     await embedded.close();
   };
-  return finish({ kind: 'pglite', url: embedded.url, pool, maxConnections: 1, close }, opts);
+  return finish({ kind: 'pglite', url: INLINE_URL, pool, maxConnections: 1, close }, opts);
 }
 
 async function finish(db: TestDatabase, opts: TestDatabaseOptions): Promise<TestDatabase> {
