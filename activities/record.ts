@@ -1,6 +1,6 @@
 /** @module recordStep and recordOutcome: persist the workflow's view for the API and audit the end of a task. */
 import { updateTask } from '../db/queries/tasks.js';
-import { refreshTaskStatus, saveStepView, saveTaskView } from '../db/queries/step-views.js';
+import { refreshTaskStatus, saveStepView } from '../db/queries/step-views.js';
 import { withTransaction } from '../db/pool.js';
 import type { GovernedTaskActivities } from '../workflows/contract.js';
 import { audit, SYSTEM } from './audit.js';
@@ -25,8 +25,7 @@ export function recordActivities(deps: ActivityDeps): Acts {
       const now = deps.now();
       const outcome = view.outcome ?? 'FAILED';
       await withTransaction(deps.db, async (tx) => {
-        await updateTask(tx, tenant, taskId, { status: 'DONE', outcome, ...(view.riskLevel ? { riskLevel: view.riskLevel } : {}), completedAt: now });
-        await saveTaskView(tx, { tenant, taskId, view });
+        await updateTask(tx, tenant, taskId, { status: 'DONE', outcome, ...(view.riskLevel ? { riskLevel: view.riskLevel } : {}), completedAt: now, view });
         const type = outcome === 'CANCELLED' ? 'task.cancelled' : outcome === 'FAILED' ? 'task.failed' : 'task.completed';
         await audit(deps, tx, {
           tenant, taskId, type, actor: SYSTEM,

@@ -41,10 +41,7 @@ export function createIdentityService(store: ApiStore, config: IdentityConfig, n
 
   // why: an unknown credential id is not one this service issued; treat it like a revoked one.
   async function isRevoked(jti: string): Promise<boolean> {
-    const cred = await store.getCredential(store.pool, jti);
-    if (!cred || cred.revokedAt) return true;
-    const agent = await store.getAgent(store.pool, cred.tenant, cred.agentId);
-    return !agent || agent.status !== 'ACTIVE';
+    return !(await store.isCredentialLive(store.pool, jti));
   }
 
   async function verifyWith(r: KeyRing, token: string) {

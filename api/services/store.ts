@@ -149,6 +149,8 @@ export interface ApiStore {
   getTask(db: Db, tenant: string | null, id: string): Promise<TaskRow | null>;
   listTasks(db: Db, filter: TaskListFilter, page: KeysetPage): Promise<PageOf<TaskRow>>;
   listSteps(db: Db, taskId: string): Promise<StepRow[]>;
+  /** The tenant's task with its steps and approvals, in one round trip; null when absent. */
+  getTaskRows(db: Db, tenant: string, id: string): Promise<{ row: TaskRow; steps: StepRow[]; approvals: ApprovalRow[] } | null>;
   /** The most recently changed tasks (null tenant: every tenant; agentId: only that agent's), newest first. */
   recentTaskChanges(db: Db, scope: { tenant: string | null; agentId?: string | undefined }, limit: number): Promise<TaskChangeRow[]>;
   /**
@@ -175,6 +177,8 @@ export interface ApiStore {
   insertSigningKey(db: Db, record: { kid: string; publicJwk: Record<string, unknown>; privateJwk?: Record<string, unknown> }): Promise<void>;
   insertCredential(db: Db, row: { jti: string; agentId: string; tenant: string; kid: string; expiresAt: string }): Promise<void>;
   getCredential(db: Db, jti: string): Promise<CredentialRow | null>;
+  /** Registered, not revoked, and its agent active. */
+  isCredentialLive(db: Db, jti: string): Promise<boolean>;
   revokeCredential(db: Db, tenant: string, jti: string, reason: string, at: Date): Promise<CredentialRow | null>;
 
   insertApiKey(db: Db, row: { keyId: string; hash: string; subject: string; roles: string[]; tenant: string }): Promise<ApiKeyRow>;

@@ -69,13 +69,11 @@ export function createTaskService(deps: ServiceDeps): TaskService {
    * outcome). `live`: also ask the running workflow for its view - a round trip through Temporal and
    * the worker, so only where the rows cannot answer (a submit that waited in vain).
    */
-  async function load(tenant: string, taskId: string, row?: TaskRow | null, live = false): Promise<TaskModel | null> {
-    const r = row ?? (await store.getTask(store.pool, tenant, taskId));
-    if (!r) return null;
-    const steps = await store.listSteps(store.pool, taskId);
-    const approvals = await store.listApprovalsForTask(store.pool, r.tenant, taskId);
-    const view = r.status === 'DONE' || !live ? null : await liveView(taskId, 1000);
-    return toTaskModel(r, steps, approvals, view);
+  async function load(tenant: string, taskId: string, live = false): Promise<TaskModel | null> {
+    const rows = await store.getTaskRows(store.pool, tenant, taskId);
+    if (!rows) return null;
+    const view = rows.row.status === 'DONE' || !live ? null : await liveView(taskId, 1000);
+    return toTaskModel(rows.row, rows.steps, rows.approvals, view);
   }
 
   /**
@@ -90,9 +88,9 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     for (;;) {
       // why subscribe before reading: a poke between the read and the wait must not be missed.
       const poked = deps.feed.next(topic, Math.min(FALLBACK_LOOK_MS, Math.max(0, deadline - Date.now())));
-      const model = await load(tenant, taskId, null, false);
+      const model = await load(tenant, taskId, false);
       if (!model || model.status !== 'RUNNING' || settled(model)) return model;
-      if (Date.now() >= deadline) return load(tenant, taskId, null, true);
+      if (Date.now() >= deadline) return load(tenant, taskId, true);
       await poked;
     }
   }
@@ -143,7 +141,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
       const v = requireViewer(viewer);
       const row = await store.getTask(store.pool, v.tenant, id);
       if (!row || !canReadTask(v, row)) return null;
-      return load(row.tenant, id, row);
+      return load(row.tenant, id);
     },
 
     async list(viewer, filter, page) {
@@ -156,7 +154,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
         tenant, agentId: agentOnly ? v.agentId : filter.agentId ?? undefined, status: filter.status ?? undefined,
         riskLevel: filter.riskLevel ?? undefined, tool: filter.tool ?? undefined, from: filter.from ?? undefined, to: filter.to ?? undefined,
       }, page);
-      const edges = await Promise.all(res.rows.map(async ({ cursor, row }) => ({ cursor, node: (await load(row.tenant, row.id, row, false))! })));
+      const edges = await Promise.all(res.rows.map(async ({ cursor, row }) => ({ cursor, node: (await load(row.tenant, row.id, false))! })));
       return { edges, pageInfo: { hasNextPage: res.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: res.totalCount ?? edges.length };
     },
 

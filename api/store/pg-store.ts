@@ -10,7 +10,7 @@ import { appendAuditEvents, readChain } from '../../db/queries/audit.js';
 import { getAgent, createAgent, listAgents } from '../../db/queries/agents.js';
 import { findApiKeyForAuth, insertApiKey, revokeApiKey } from '../../db/queries/api-keys.js';
 import { getBudgetsWithUsage, setBudget } from '../../db/queries/budgets.js';
-import { getCredential, insertCredential, revokeCredential } from '../../db/queries/credentials.js';
+import { getCredential, insertCredential, isCredentialLive, revokeCredential } from '../../db/queries/credentials.js';
 import { activatePolicySet, createPolicySet, getActivePolicySet, listPolicySets } from '../../db/queries/policy-sets.js';
 import { getActiveSigningKeyWithPrivate, insertSigningKey, listSigningKeys } from '../../db/queries/signing-keys.js';
 import { createTask, recentTaskChanges, updateTask } from '../../db/queries/tasks.js';
@@ -21,7 +21,7 @@ import { listTools, upsertTool } from '../../db/queries/tools.js';
 import { withTransaction, type Queryable } from '../../db/pool.js';
 import { parseOrFail } from '../../lib/validation.js';
 import type { ApiStore, BudgetRow, StoredAuditEvent } from './../services/store.js';
-import { decideApprovalRow, getApprovalRow, getTaskWithView, listApprovalsForTask, listPendingApprovals, listStepsOf } from './task-rows.js';
+import { decideApprovalRow, getApprovalRow, getTaskRows, getTaskWithView, listApprovalsForTask, listPendingApprovals, listStepsOf } from './task-rows.js';
 import { listAuditPage, searchTasks } from './task-search.js';
 
 const q = (db: unknown) => db as Queryable;
@@ -71,6 +71,7 @@ export function createPgStore(pool: pg.Pool): ApiStore {
     getTask: (db, tenant, id) => inAnyTenant(q(db), tenant, (t) => getTaskWithView(q(db), t, id)),
     listTasks: (db, filter, page) => searchTasks(q(db), filter, page),
     listSteps: (db, taskId) => listStepsOf(q(db), taskId),
+    getTaskRows: (db, tenant, id) => getTaskRows(q(db), tenant, id),
     recentTaskChanges: (db, scope, limit) => recentTaskChanges(q(db), scope, limit),
     recordReportedResult: async (db, r) => {
       const key = `${r.taskId}/${r.stepId}`;
@@ -106,6 +107,7 @@ export function createPgStore(pool: pg.Pool): ApiStore {
       await insertCredential(q(db), { jti: row.jti, agentId: row.agentId, tenant: row.tenant, kid: row.kid, issuedAt: new Date(), expiresAt: new Date(row.expiresAt) });
     },
     getCredential: (db, jti) => getCredential(q(db), jti),
+    isCredentialLive: (db, jti) => isCredentialLive(q(db), jti),
     revokeCredential: (db, tenant, jti, reason, at) => revokeCredential(q(db), { tenant, jti, reason, now: at }),
 
     insertApiKey: async (db, row) => ({ ...(await insertApiKey(q(db), row)), hash: row.hash }),

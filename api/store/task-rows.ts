@@ -1,17 +1,28 @@
 /** @module Steps and approvals of tasks, through db/queries, in the shapes the API's store speaks. */
 import { decideApproval, getApproval, listApprovals, type Approval } from '../../db/queries/approvals.js';
-import { listSteps } from '../../db/queries/steps.js';
+import { listSteps, type Step } from '../../db/queries/steps.js';
+import { getTaskBundle } from '../../db/queries/task-bundle.js';
 import { getTask } from '../../db/queries/tasks.js';
 import { listTenants } from '../../db/queries/tenants.js';
 import type { Queryable } from '../../db/pool.js';
 import type { ApprovalRow, StepRow, TaskRow } from '../services/store.js';
 
 export async function listStepsOf(db: Queryable, taskId: string): Promise<StepRow[]> {
-  return (await listSteps(db, taskId)).map((s) => ({
+  return (await listSteps(db, taskId)).map(stepRow);
+}
+
+/** The task row with its steps and approvals, read in one round trip. */
+export async function getTaskRows(db: Queryable, tenant: string, id: string): Promise<{ row: TaskRow; steps: StepRow[]; approvals: ApprovalRow[] } | null> {
+  const b = await getTaskBundle(db, tenant, id);
+  return b ? { row: b.task, steps: b.steps.map(stepRow), approvals: b.approvals.map(approvalRow) } : null;
+}
+
+function stepRow(s: Step): StepRow {
+  return ({
     taskId: s.taskId, stepId: s.stepId, tool: s.tool, args: s.args, decision: s.decision, reasons: s.reasons, risk: s.risk,
     approvalId: s.approvalId, executed: s.executed, result: s.result,
     error: s.error ? { code: s.error.code ?? 'ERROR', message: s.error.message } : null, view: s.view, updatedAt: s.updatedAt,
-  }));
+  });
 }
 
 /** The task row, with the view recorded by recordOutcome. */

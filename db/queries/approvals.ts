@@ -150,3 +150,6 @@ export async function closeApproval(db: Queryable, input: { tenant: string; appr
   );
   return r.rows[0] ? toApproval(r.rows[0]) : null;
 }
+
+/** For queries that read this table together with others (task-bundle.ts). */
+export { COLUMNS as APPROVAL_COLUMNS, toApproval, type ApprovalRow };

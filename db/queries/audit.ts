@@ -1,14 +1,15 @@
 /**
  * @module The audit store: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and
  * hash-chained per chain (a task, or `tenant:<tenant>` for events outside a task). Appends to one
- * chain are serialised by a transaction-scoped advisory lock on the chain id, so concurrent writers
- * never fork it; the UNIQUE (chain_id, chain_seq) constraint is the backstop.
+ * chain are serialised by a transaction-scoped advisory lock on the chain id (taken by
+ * `audit_chain_head_locked`), so concurrent writers never fork it; the UNIQUE (chain_id, chain_seq)
+ * constraint is the backstop.
  */
 import { z } from 'zod';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainBreak } from '../../governance/audit/chain.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
-import { atomically, inTransaction, isPool, type Queryable } from '../pool.js';
+import { inCallersTransaction, type Queryable } from '../pool.js';
 import { iso, jsonParam, readJson } from '../rows.js';
 
 /**
@@ -79,23 +80,18 @@ export async function appendAuditEvents(db: Queryable, events: readonly Storable
     const stored = new Map<string, StoredAuditEvent>();
     // INVARIANT: chain locks are always taken in sorted order, so two multi-chain appends cannot deadlock.
     for (const chainId of chains) {
-      // INVARIANT: the lock is its own statement, so the reads after it see every append that committed before it was granted.
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1::text, 0))", [chainId]);
       for (const s of await appendToChain(client, chainId, bodies.filter((b) => chainIdOf(b) === chainId))) stored.set(s.eventId, s);
     }
     return bodies.map((b) => stored.get(b.eventId)!);
   };
-  // why no savepoint inside the caller's transaction: a failed append aborts that transaction, and no
-  // caller goes on after one, so the savepoint only cost two round trips per append.
-  return !isPool(db) && inTransaction() ? append(db) : atomically(db, append);
+  return inCallersTransaction(db, append);
 }
 
 async function appendToChain(client: Queryable, chainId: string, bodies: (Record<string, unknown> & StorableAuditEvent)[]): Promise<StoredAuditEvent[]> {
-  // the chain's head and the events already stored under these ids, in one round trip
+  // the chain's lock, then its head and the events already stored under these ids, in one round trip
+  // (see migration 000013: the reads inside the function see every append committed before the lock)
   const r = await client.query<AuditRow & { head_seq: number | null; head_hash: string | null }>(
-    `SELECT h.chain_seq AS head_seq, h.hash AS head_hash, e.* FROM
-       (SELECT chain_seq, hash FROM audit_events WHERE chain_id = $1::text ORDER BY chain_seq DESC LIMIT 1) h
-       FULL JOIN (SELECT ${COLUMNS} FROM audit_events WHERE event_id = ANY ($2::text[])) e ON true`,
+    'SELECT * FROM audit_chain_head_locked($1::text, $2::text[])',
     [chainId, bodies.map((b) => b.eventId)],
   );
   const known = new Map(r.rows.filter((row) => row.event_id).map((row) => [row.event_id, toStored(row)]));

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { BudgetAmountsSchema, reservationLines, settledAmount, type BudgetAmounts, type BudgetExceeded, type BudgetLimit, type ReservationLine } from '../../governance/budget/index.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
-import { atomically, type Queryable } from '../pool.js';
+import { atomically, inCallersTransaction, type Queryable } from '../pool.js';
 import { jsonParam, num, readJson } from '../rows.js';
 import { listBudgets } from './budget-limits.js';
 
@@ -63,7 +63,7 @@ class Refused {
 /** Reserve `amounts` against every applicable limit at once, or refuse naming the budget that would be exceeded. */
 export async function reserve(db: Queryable, input: z.input<typeof ReserveInputSchema>): Promise<ReserveResult> {
   const req = parseOrFail(ReserveInputSchema, input, 'budget reservation');
-  return atomically(db, async (client) => {
+  return inCallersTransaction(db, async (client) => {
     const created = await client.query(
       `INSERT INTO budget_reservations (key, tenant, agent_id, task_id, status, amounts)
        VALUES ($1::text, $2::text, $3::text, $4::text, 'RESERVED', $5::jsonb) ON CONFLICT (key) DO NOTHING`,
@@ -82,6 +82,8 @@ export async function reserve(db: Queryable, input: z.input<typeof ReserveInputS
 }
 
 async function holdAll(client: pg.PoolClient, lines: ReservationLine[], limits: BudgetLimit[], key: string): Promise<ReserveResult> {
+  // INVARIANT: a zero line holds nothing and can never refuse, so without a positive one there is nothing to undo.
+  if (!lines.some((l) => l.amount !== 0)) return { ok: true, key, status: 'RESERVED', lines };
   try {
     await atomically(client, async () => {
       for (const line of lines) {
@@ -148,7 +150,7 @@ async function storedResult(client: pg.PoolClient, key: string, tenant: string, 
 /** Move a reservation's counters from reserved to used, charging `actual` (or the reserved amount for unreported metrics). */
 export async function settle(db: Queryable, input: z.input<typeof SettleInputSchema>): Promise<SettleResult> {
   const req = parseOrFail(SettleInputSchema, input, 'budget settlement');
-  return atomically(db, async (client) => {
+  return inCallersTransaction(db, async (client) => {
     const row = await lockReservation(client, req.key);
     if (!row) return { ok: false, key: req.key, code: 'NOT_FOUND' };
     if (row.status === 'SETTLED') return readJson(StoredResultSchema, row.settle_result, 'budget_reservations.settle_result') as SettleResult;
@@ -164,7 +166,7 @@ export async function settle(db: Queryable, input: z.input<typeof SettleInputSch
 /** Give back what a reservation holds (the step was denied or failed before it used anything). */
 export async function release(db: Queryable, input: z.input<typeof ReleaseInputSchema>): Promise<ReleaseResult> {
   const req = parseOrFail(ReleaseInputSchema, input, 'budget release');
-  return atomically(db, async (client) => {
+  return inCallersTransaction(db, async (client) => {
     const row = await lockReservation(client, req.key);
     if (!row) return { ok: false, key: req.key, code: 'NOT_FOUND' };
     if (row.status === 'RELEASED') return readJson(StoredResultSchema, row.release_result, 'budget_reservations.release_result') as ReleaseResult;

@@ -64,6 +64,16 @@ export async function getCredential(db: Queryable, jti: string): Promise<Credent
   return r.rows[0] ? toCredential(r.rows[0]) : null;
 }
 
+/** True when the credential is registered, not revoked, and its agent is active: one round trip per authenticated request. */
+export async function isCredentialLive(db: Queryable, jti: string): Promise<boolean> {
+  const r = await db.query<{ live: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM credentials c JOIN agents a ON a.tenant = c.tenant AND a.id = c.agent_id
+                     WHERE c.jti = $1::text AND c.revoked_at IS NULL AND a.status = 'ACTIVE') AS live`,
+    [jti],
+  );
+  return r.rows[0]?.live === true;
+}
+
 export async function listCredentials(db: Queryable, tenant: string, agentId: string): Promise<Credential[]> {
   const r = await db.query<CredentialRow>(`SELECT ${COLUMNS} FROM credentials WHERE tenant = $1::text AND agent_id = $2::text ORDER BY issued_at, jti`, [tenant, agentId]);
   return r.rows.map(toCredential);

@@ -12,10 +12,6 @@ export async function saveStepView(db: Queryable, input: { taskId: string; stepI
   );
 }
 
-export async function saveTaskView(db: Queryable, input: { tenant: string; taskId: string; view: unknown }): Promise<void> {
-  await db.query(`UPDATE tasks SET view = $3::jsonb, updated_at = now() WHERE tenant = $1::text AND id = $2::text`, [input.tenant, input.taskId, jsonParam(input.view)]);
-}
-
 /** RUNNING or AWAITING_APPROVAL from all of the task's steps (never touches a finished task). */
 export async function refreshTaskStatus(db: Queryable, tenant: string, taskId: string): Promise<void> {
   await db.query(

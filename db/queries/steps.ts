@@ -104,3 +104,6 @@ export async function listSteps(db: Queryable, taskId: string): Promise<Step[]> 
   const r = await db.query<StepRow>(`SELECT ${COLUMNS} FROM steps WHERE task_id = $1::text ORDER BY created_at, step_id`, [taskId]);
   return r.rows.map(toStep);
 }
+
+/** For queries that read this table together with others (task-bundle.ts). */
+export { COLUMNS as STEP_COLUMNS, toStep, type StepRow };

@@ -109,6 +109,8 @@ const TaskPatchSchema = z.object({
   plan: ExecutionPlanSchema.optional(),
   summary: SummarySchema.optional(),
   completedAt: z.date().optional(),
+  /** The workflow's final view of the task (what recordOutcome stores). */
+  view: z.unknown().optional(),
 });
 export type TaskPatch = z.input<typeof TaskPatchSchema>;
 
@@ -117,9 +119,10 @@ export async function updateTask(db: Queryable, tenant: string, id: string, patc
   const p = parseOrFail(TaskPatchSchema, patch, 'task update');
   const r = await db.query<TaskRow>(
     `UPDATE tasks SET status = coalesce($3::text, status), outcome = coalesce($4::text, outcome), risk_level = coalesce($5::text, risk_level),
-            plan = coalesce($6::jsonb, plan), summary = coalesce($7::jsonb, summary), completed_at = coalesce($8::timestamptz, completed_at), updated_at = now()
+            plan = coalesce($6::jsonb, plan), summary = coalesce($7::jsonb, summary), completed_at = coalesce($8::timestamptz, completed_at),
+            view = coalesce($9::jsonb, view), updated_at = now()
       WHERE tenant = $1::text AND id = $2::text RETURNING ${COLUMNS}`,
-    [tenant, id, p.status ?? null, p.outcome ?? null, p.riskLevel ?? null, jsonParam(p.plan), jsonParam(p.summary), p.completedAt ?? null],
+    [tenant, id, p.status ?? null, p.outcome ?? null, p.riskLevel ?? null, jsonParam(p.plan), jsonParam(p.summary), p.completedAt ?? null, jsonParam(p.view)],
   );
   return r.rows[0] ? toTask(r.rows[0]) : null;
 }
@@ -240,3 +243,6 @@ export async function searchTasks(db: Queryable, filter: TaskSearch, page: { fir
   });
   return { rows, hasNextPage: r.rows.length > page.first, totalCount: Number(count.rows[0]?.n ?? 0) };
 }
+
+/** For queries that read this table together with others (task-bundle.ts). */
+export { COLUMNS as TASK_COLUMNS, toTask, type TaskRow };

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideApproval, getApproval, listApprovals, openApproval, closeApproval } from '../../db/queries/approvals.js';
 import { claimExecution, completeExecution } from '../../db/queries/tool-executions.js';
+import { listSteps, upsertStep } from '../../db/queries/steps.js';
+import { getTaskBundle } from '../../db/queries/task-bundle.js';
+import { getTask, insertTask } from '../../db/queries/tasks.js';
 import { backends, openTestDatabase, type TestDatabase } from './helpers.js';
 
 const t0 = new Date('2026-11-25T12:00:00Z');
@@ -68,5 +71,36 @@ describe.each(backends())('approvals and tool executions on %s', (kind) => {
     expect(retries.filter((r) => r.claimed).map((r) => r.execution.attempt)).toEqual([2]);
     expect(await completeExecution(db.pool, { key, tenant: 'acme', attempt: 1, status: 'SUCCEEDED', now: later(2001) })).toBeNull();
     await expect(claimExecution(db.pool, { key, tenant: 'evil', tool: 'http_get', now: later(2002), leaseMs: 1000 })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe.each(backends())('a task read in one round trip on %s', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(async () => db.close());
+
+  it('answers the task, its steps and its approvals exactly as the separate reads do, and nothing of another tenant', async () => {
+    await insertTask(db.pool, { id: 'bundle-1', tenant: 'acme', agentId: 'a1', submittedBy: 'alice', createdAt: t0 });
+    expect(await getTaskBundle(db.pool, 'acme', 'bundle-1')).toEqual({ task: await getTask(db.pool, 'acme', 'bundle-1'), steps: [], approvals: [] });
+    await upsertStep(db.pool, { taskId: 'bundle-1', stepId: 's2', tool: 'send_email', args: { to: 'x@example.com' }, decision: 'REQUIRE_APPROVAL', reasons: [{ code: 'APPROVAL', message: 'needs a person' }] });
+    await upsertStep(db.pool, { taskId: 'bundle-1', stepId: 's1', tool: 'read_file', args: { path: 'a.txt' }, decision: 'ALLOW', executed: true, result: { bytes: 3 } });
+    for (const stepId of ['s2', 's1']) {
+      await openApproval(db.pool, {
+        approvalId: randomUUID(), tenant: 'acme', taskId: 'bundle-1', stepId, tool: 'send_email', argsDigest: 'b'.repeat(64), planVersion: 'p1',
+        binding: `bundle-1/${stepId}`, requestedAt: later(stepId === 's2' ? 5 : 9), expiresAt: later(60_000), submittedBy: 'alice', actingFor: [], policyIds: ['p'],
+      });
+    }
+    const [first] = await listApprovals(db.pool, 'acme', { taskId: 'bundle-1' });
+    await decideApproval(db.pool, { tenant: 'acme', approvalId: first!.approvalId, verdict: 'APPROVED', decidedBy: 'bob', now: later(1234) });
+    const bundle = await getTaskBundle(db.pool, 'acme', 'bundle-1');
+    expect(bundle).toEqual({
+      task: await getTask(db.pool, 'acme', 'bundle-1'),
+      steps: await listSteps(db.pool, 'bundle-1'),
+      approvals: await listApprovals(db.pool, 'acme', { taskId: 'bundle-1' }),
+    });
+    expect(bundle!.approvals.map((a) => [a.stepId, a.status, a.decidedAt])).toEqual([['s2', 'APPROVED', later(1234).toISOString()], ['s1', 'PENDING', null]]);
+    expect(await getTaskBundle(db.pool, 'evil', 'bundle-1')).toBeNull();
   });
 });
