@@ -8,6 +8,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -34,6 +35,14 @@ const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
   heartbeatTimeout: '10s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
 });
+
+/**
+ * Independent governance calls run side by side: extractPlan with authenticateAgent, and after a tool
+ * ran, settleBudget with recordStep. why: each local activity the workflow waits for alone costs a
+ * round trip through the workflow sandbox; these pairs share one. Histories recorded before the
+ * change (no marker) replay the one-after-the-other order.
+ */
+export const PARALLEL_GOVERNANCE_PATCH = 'parallel-governance-1';
 
 export async function governedTask(input: GovernedTaskInput): Promise<TaskView> {
   const view: TaskView = { taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, status: 'RUNNING', steps: [], reasons: [] };
@@ -65,20 +74,24 @@ export async function governedTask(input: GovernedTaskInput): Promise<TaskView> 
   };
 
   try {
-    const extracted = await act.extractPlan({ taskId: input.taskId, tenant: input.tenant, goal: input.goal, source: input.source });
+    const extract = () => act.extractPlan({ taskId: input.taskId, tenant: input.tenant, goal: input.goal, source: input.source });
+    const authenticate = () => act.authenticateAgent({ taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, credential: input.credential });
+    const parallel = patched(PARALLEL_GOVERNANCE_PATCH);
+    const both = parallel ? Promise.all([extract(), authenticate()]) : undefined;
+    const extracted = both ? (await both)[0] : await extract();
     if (!extracted.ok) return await finish('BLOCKED', [extracted.reason]);
     const { plan, planVersion } = extracted;
     view.planId = plan.planId;
     view.planVersion = planVersion;
     view.steps = plan.steps.map(initialStepView);
 
-    const auth = await act.authenticateAgent({ taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, credential: input.credential });
+    const auth = both ? (await both)[1] : await authenticate();
     if (!auth.ok) {
       for (const s of view.steps) markSkipped(s, auth.reason);
       return await finish('BLOCKED', [auth.reason]);
     }
 
-    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, { decisions, results }, () => cancelRequested);
+    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, { decisions, results }, () => cancelRequested, parallel);
     await runner.runAll();
     if (cancelRequested !== undefined) return await finish('CANCELLED', [{ code: 'CANCELLED', message: cancelRequested }]);
     return await finish(taskOutcome(view.steps));
@@ -103,6 +116,7 @@ class StepRunner {
     private readonly view: TaskView,
     private readonly inbox: { decisions: Map<string, ApprovalDecisionSignal>; results: Map<string, ToolResultSignal> },
     private readonly cancelled: () => string | undefined,
+    private readonly parallel: boolean,
   ) {}
 
   private get decisions(): Map<string, ApprovalDecisionSignal> {
@@ -196,29 +210,41 @@ class StepRunner {
       v.reasons.push(reservation.reason);
       return this.record(v);
     }
-    const run = this.input.executor === 'caller' ? await this.awaitCallerResult(v, reservation.reservationKey) : await this.runOnWorker(v, reservation.reservationKey);
+    const { run, settled } = this.input.executor === 'caller'
+      ? { run: await this.awaitCallerResult(v, reservation.reservationKey), settled: Promise.resolve() }
+      : await this.runOnWorker(v, reservation.reservationKey);
     v.executed = run.ok;
     v.resultDigest = run.resultDigest || undefined;
     v.state = run.ok ? 'EXECUTED' : 'FAILED';
     if (run.error) v.error = run.error;
-    return this.record(v);
+    await Promise.all([settled, this.record(v)]);
+    return v;
   }
 
-  /** The worker runs the tool (an ordinary activity: heartbeats, its own retries) and settles the budget. */
-  private async runOnWorker(v: StepView, reservationKey: string): Promise<ToolRunResult> {
+  /**
+   * The worker runs the tool (an ordinary activity: heartbeats, its own retries) and settles the budget.
+   * `settled` resolves once the budget is settled: under the parallel patch the caller awaits it
+   * together with recording the step.
+   */
+  private async runOnWorker(v: StepView, reservationKey: string): Promise<{ run: ToolRunResult; settled: Promise<unknown> }> {
     const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
+    const settle = (usage: ToolRunResult['usage'] | null) => act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage });
     v.state = 'EXECUTING';
+    let settled: Promise<unknown> = Promise.resolve();
     // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
-    return CancellationScope.nonCancellable(async () => {
+    const run = await CancellationScope.nonCancellable(async () => {
       try {
         const r = await tools.executeTool({ ...base, planVersion: this.planVersion });
-        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: r.ok ? r.usage : null });
+        // why the fallback: as before the patch, a settlement that cannot be made releases the reservation instead.
+        if (this.parallel) settled = settle(r.ok ? r.usage : null).catch(() => settle(null));
+        else await settle(r.ok ? r.usage : null);
         return r;
       } catch (err) {
-        await act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: null });
+        await settle(null);
         throw err;
       }
     }).catch((err: unknown) => ({ ok: false as const, resultDigest: '', error: { code: 'TOOL_UNAVAILABLE', message: errorMessage(err) }, usage: { costUsd: 0, tokens: 0, wallTimeMs: 0 } }));
+    return { run, settled };
   }
 
   /**

@@ -63,6 +63,28 @@ describe('the API through Temporal', () => {
     expect(chain.data.verifyAuditChain.ok).toBe(true);
   }, 120_000);
 
+  it('runs extractPlan with authenticateAgent, and settleBudget with recordStep, side by side (one sandbox round trip each pair)', async () => {
+    const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'read the customer list', plan: { steps: [FIRST_PLAN.steps[0]] } } });
+    const id = submitted.data.submitTask.id as string;
+    await until('completion', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'COMPLETED');
+    const history = await stack.temporal.workflow.getHandle(id).fetchHistory();
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes).map((e) => {
+      const a = e.markerRecordedEventAttributes!;
+      const payload = (a.details?.data ?? a.details?.['patch-data'])?.payloads?.[0]?.data;
+      const detail = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { activity_type?: string; id?: string }) : {};
+      return { name: a.markerName, activity: detail.activity_type ?? detail.id };
+    });
+    expect(markers.filter((m) => m.name === 'core_patch').map((m) => m.activity)).toEqual(['parallel-governance-1']);
+    const calls = markers.filter((m) => m.name === 'core_local_activity').map((m) => m.activity);
+    expect(calls).toEqual(expect.arrayContaining(['extractPlan', 'authenticateAgent', 'assessStep', 'reserveBudget', 'settleBudget', 'recordStep', 'recordOutcome']));
+    // the pairs complete together, before anything that depends on them
+    expect(Math.max(calls.indexOf('extractPlan'), calls.indexOf('authenticateAgent'))).toBeLessThan(calls.indexOf('assessStep'));
+    expect(Math.max(calls.indexOf('settleBudget'), calls.indexOf('recordStep'))).toBeLessThan(calls.indexOf('recordOutcome'));
+    const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline } determinismCheck(taskId: $id) { deterministic } }', { id });
+    expect(replayed.data.determinismCheck.deterministic).toBe(true);
+    expect((replayed.data.replay.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(expect.arrayContaining(['plan.extracted', 'identity.verified', 'tool.executed', 'budget.settled']));
+  }, 60_000);
+
   it('cancels a task waiting for approval', async () => {
     const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'tell a partner again', plan: FIRST_PLAN } });
     const id = submitted.data.submitTask.id as string;

@@ -29,6 +29,8 @@ export interface RealApi {
   db: TestDatabase;
   api: ComposedApi;
   dataDir: string;
+  /** A Temporal client on the embedded service (to read histories). */
+  temporal: Client;
   /** POST a GraphQL document; the answer with its HTTP status. */
   gql(token: string | null, query: string, variables?: Json): Promise<Json>;
   /** Like gql, but throws on errors and answers `data`. */
@@ -64,7 +66,7 @@ export async function startRealApi(opts: { taskQueue: string; adminToken?: strin
     return { ...((await res.json()) as Json), status: res.status };
   };
   return {
-    url: http.url, adminToken, demo, db, api, dataDir, gql,
+    url: http.url, adminToken, demo, db, api, dataDir, gql, temporal: new Client({ connection, namespace: 'default' }),
     async ok(token, query, variables) {
       const r = await gql(token, query, variables);
       if (r.errors) throw new Error(JSON.stringify(r.errors));
