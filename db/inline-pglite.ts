@@ -148,7 +148,13 @@ export class InlinePgSocket extends Duplex {
 
   private async exec(messages: Buffer[]): Promise<void> {
     const out: Buffer[] = [];
-    for (const m of messages) await this.queue.db.execProtocolRawStream(new Uint8Array(m), { onRawData: (d) => out.push(Buffer.from(d)) });
+    const onRawData = (d: Uint8Array) => out.push(Buffer.from(d));
+    // why one call for the rest: PGlite runs its main loop until the input is consumed, so a whole
+    // Bind/Execute/Sync exchange costs one call into WASM (and one file-system sync) instead of one per message.
+    const first = messages[0]!;
+    const rest = first[0] === 0 ? messages.slice(1) : messages;
+    if (rest !== messages) await this.queue.db.execProtocolRawStream(new Uint8Array(first), { onRawData });
+    if (rest.length) await this.queue.db.execProtocolRawStream(new Uint8Array(Buffer.concat(rest)), { onRawData });
     if (out.length) this.push(out.length === 1 ? out[0] : Buffer.concat(out));
   }
 }
