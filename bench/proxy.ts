@@ -3,7 +3,8 @@
  * versus through the proxy in local mode, at concurrency 1 and 32, p50/p99. Two setups:
  *   - `inProcess`: agent, proxy and upstream joined by in-memory transports, so the difference is
  *     the proxy's own work (authentication is per session; per call: pin check, taint, assessStep
- *     with Cedar, budget, the fsynced audit record of the decision and of the outcome);
+ *     with Cedar, budget, the audit records of the decision and of the outcome, on disk (one
+ *     group-committed fdatasync) before the result is returned);
  *   - `http`: agent → Streamable HTTP → proxy → Streamable HTTP → server-everything, against agent →
  *     server-everything directly: what a deployment sees, one extra HTTP hop included;
  *   - `durable`: in-memory agent and upstream as in `inProcess`, the proxy in durable mode against
@@ -29,6 +30,13 @@ const quick = process.argv.includes('--quick');
 const CALLS = quick ? 300 : 2_000;
 const WARMUP = quick ? 50 : 200;
 const DURABLE_CALLS = quick ? 100 : 400;
+// `--only inProcess,http` runs only the named setups (profiling, quick checks); bench/results/proxy.json is then not written.
+const onlyArg = process.argv.find((a, i) => process.argv[i - 1] === '--only' || a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.replace(/^--only=/, '').split(',')) : undefined;
+// `--audit-sync batched` measures the proxy without waiting for audit flushes (for comparison only; the default waits).
+const auditSyncArg = process.argv.find((a, i) => process.argv[i - 1] === '--audit-sync');
+const auditSync = auditSyncArg === 'batched' ? { auditSync: 'batched' as const } : {};
+const runs = (name: 'inProcess' | 'http' | 'durable') => !only || only.has(name);
 
 interface Stats { p50Ms: number; p99Ms: number; meanMs: number; callsPerSec: number; calls: number }
 
@@ -60,7 +68,7 @@ async function inProcess(): Promise<Record<string, { direct: Stats; proxy: Stats
   const keys = await makeKeys(dir);
   const [pUp, pDown] = InMemoryTransport.createLinkedPair();
   await createTestServer().connect(pDown);
-  const proxy = await createProxy({ upstreams: [{ name: 'test', kind: 'transport', transport: pUp }], mode: 'local', dataDir: path.join(dir, 'data'), jwks: keys.jwksPath, governance: TEST_GOVERNANCE, approveAllOnFirstUse: true, toolsTtlMs: 60_000 });
+  const proxy = await createProxy({ upstreams: [{ name: 'test', kind: 'transport', transport: pUp }], mode: 'local', dataDir: path.join(dir, 'data'), jwks: keys.jwksPath, governance: TEST_GOVERNANCE, approveAllOnFirstUse: true, toolsTtlMs: 60_000, ...auditSync });
   const [aUp, aDown] = InMemoryTransport.createLinkedPair();
   await serveAuthenticated(proxy.core, proxy.auth, await keys.token('bench', ['util.echo'], { ttlSeconds: 3600 }), aDown);
   const through = new Client({ name: 'bench', version: '0' });
@@ -80,7 +88,7 @@ async function overHttp(): Promise<Record<string, { direct: Stats; proxy: Stats 
   const dir = tempDir('proxy-bench-');
   const keys = await makeKeys(dir);
   const tool = { requiredCapability: 'everything.use', riskLevel: 'low' as const, sideEffect: 'read' as const, costUsd: 0, pathArgs: [], urlArgs: [], urlAllowlist: [] };
-  const running = await startProxy({ upstreams: [{ name: 'everything', kind: 'http', url: ev.url }], mode: 'local', dataDir: path.join(dir, 'data'), jwks: keys.jwksPath, governance: { servers: { everything: { tools: { '*': tool } } }, budget: {} }, approveAllOnFirstUse: true, toolsTtlMs: 60_000 });
+  const running = await startProxy({ upstreams: [{ name: 'everything', kind: 'http', url: ev.url }], mode: 'local', dataDir: path.join(dir, 'data'), jwks: keys.jwksPath, governance: { servers: { everything: { tools: { '*': tool } } }, budget: {} }, approveAllOnFirstUse: true, toolsTtlMs: 60_000, ...auditSync });
   const direct = await agent(ev.url, undefined);
   const through = await agent(running.http.url, await keys.token('bench', ['everything.use'], { ttlSeconds: 3600 }));
   await through.listTools();
@@ -139,6 +147,14 @@ function added(r: Record<string, { direct: Stats; proxy: Stats }>) {
 }
 
 const loadBefore = os.loadavg().map((x) => Number(x.toFixed(1)));
+if (only) {
+  const partial: Record<string, unknown> = {};
+  if (runs('inProcess')) partial.inProcess = await inProcess().then((r) => ({ ...r, added: added(r) }));
+  if (runs('http')) partial.http = await overHttp().then((r) => ({ ...r, added: added(r) }));
+  if (runs('durable')) partial.durable = await durable().then((r) => ({ ...r, added: added(r) }));
+  console.log(JSON.stringify({ auditSync: auditSync.auditSync ?? 'always', loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((x) => Number(x.toFixed(1))), ...partial }, null, 2));
+  process.exit(0);
+}
 const inProc = await inProcess();
 const http = await overHttp();
 const dur = await durable();
@@ -149,6 +165,7 @@ const result = {
   benchmark: 'proxy',
   date: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',
+  auditSync: auditSync.auditSync ?? 'always',
   machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((x) => Number(x.toFixed(1))) },
   targets: TARGETS,
   durable: { ...dur, added: addedDurable },

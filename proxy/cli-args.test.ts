@@ -9,6 +9,9 @@ describe('proxy arguments', () => {
     expect(a.upstreams).toEqual([{ name: 'default', kind: 'stdio', command: 'npx', args: ['-y', '@scope/server x', '--flag'] }]);
     expect(a.resolvedMode).toBe('local');
     expect(a.timeout).toBe(30_000);
+    expect(a['audit-sync']).toBe('always');
+    expect(parseServeArgs([...base, '--upstream', 'x', '--audit-sync', 'batched'])['audit-sync']).toBe('batched');
+    expect(() => parseServeArgs([...base, '--upstream', 'x', '--audit-sync', 'sometimes'])).toThrow(/audit-sync/);
   });
 
   it('reads named URL and command upstreams and defaults to durable mode with --api', () => {

@@ -38,6 +38,7 @@ export const ServeArgsSchema = z.strictObject({
     }
   }),
   'approve-all-on-first-use': z.boolean().default(false),
+  'audit-sync': z.enum(['always', 'batched']).default('always'),
 }).refine((a) => !(a.stdio && a.listen), { message: 'choose `--listen` or `--stdio`, not both', path: ['stdio'] })
   .refine((a) => a.mode !== 'durable' || a.api !== undefined, { message: 'durable mode needs `--api`', path: ['api'] });
 export type ServeArgs = z.output<typeof ServeArgsSchema>;
@@ -56,6 +57,7 @@ export const SERVE_OPTIONS = {
   audience: { type: 'string' },
   timeout: { type: 'string' },
   'approve-all-on-first-use': { type: 'boolean' },
+  'audit-sync': { type: 'string' },
 } as const;
 
 /** Parse `interceptor proxy [flags]`; throws BAD_USER_INPUT naming the flag. */

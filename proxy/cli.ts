@@ -98,6 +98,7 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
     jwks: a.jwks,
     timeoutMs: a.timeout,
     approveAllOnFirstUse: a['approve-all-on-first-use'],
+    auditSync: a['audit-sync'],
     ...(a.policy ? { policyFile: a.policy } : {}),
     ...(a.tools ? { toolsFile: a.tools } : {}),
     ...(a.api ? { api: a.api } : {}),

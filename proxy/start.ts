@@ -48,6 +48,11 @@ export interface ProxyOptions {
    */
   shipToken?: string;
   shipEveryMs?: number;
+  /**
+   * `always` (default): a call's result is returned only once its audit records are on disk (group
+   * commit); `batched`: once they are written to the file, flushed in the background.
+   */
+  auditSync?: 'always' | 'batched';
 }
 
 export interface Proxy {
@@ -67,7 +72,7 @@ export async function loadPolicy(file: string | undefined): Promise<CompiledPoli
 export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
   const governance = opts.governance ? ProxyGovernanceSchema.parse(opts.governance) : opts.toolsFile ? await loadGovernanceFile(opts.toolsFile) : ProxyGovernanceSchema.parse({});
   const policy = await loadPolicy(opts.policyFile);
-  const audit = openAuditBuffer(opts.dataDir);
+  const audit = openAuditBuffer(opts.dataDir, { sync: opts.auditSync ?? 'always' });
   const upstreams: Upstream[] = [];
   try {
     for (const spec of opts.upstreams) upstreams.push(await connectUpstream(spec, { timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.toolsTtlMs === undefined ? {} : { toolsTtlMs: opts.toolsTtlMs }) }));

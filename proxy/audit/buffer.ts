@@ -1,13 +1,26 @@
 /**
  * @module The proxy's audit buffer: append-only JSONL in the data dir, one hash-chained record per
- * line (`{ seq, prevHash, hash, event }`, chainHash from governance/audit). An append is written to
- * the file (the kernel) before it resolves, so a crash of the proxy loses nothing; fsync runs in the
- * background, one at a time, covering every record written before it (group commit). why not fsync
- * per call: a flush costs ~3 ms on ordinary disks, triple the proxy's latency budget; the window
- * left open is a power or kernel failure within one flush. `sync: 'always'` closes it at that cost.
- * Shipping to the API reads the file; it never rewrites it.
+ * line (`{ seq, prevHash, hash, event }`, chainHash from governance/audit). An append writes its line
+ * to the file (the kernel) before it returns, so a crash of the proxy process loses nothing, and by
+ * default it resolves only once the line is on disk (fdatasync).
+ *
+ * Group commit: flushes run one at a time on libuv's thread pool (never blocking the event loop);
+ * each covers every line written before it started, and every append that arrives while one runs
+ * waits for the next, so concurrent calls share one flush instead of queueing for one each. why
+ * this is still durable: an append resolves only after a flush that started after its line was
+ * written has completed, and a flush of the file descriptor covers every byte written to it before
+ * the flush began; a failed flush fails every waiting and every later append (fail closed: the
+ * kernel may have dropped the unflushed pages, so nothing after them can be trusted to be on disk).
+ *
+ * `wait: 'written'` lets a caller take the record once it is in the kernel, with its flush left to
+ * the next durable append (or to a flush started `lazyFlushMs` later): the proxy writes the
+ * decision of an allowed call that way before calling the upstream, and waits for the outcome
+ * record's flush, which covers both, before it returns the result. why: one flush per call instead
+ * of two in a row, when a flush costs more than the proxy's whole per-call budget on some disks.
+ * `sync: 'batched'` never waits for a flush (the window left open is a power or kernel failure
+ * within one flush). Shipping to the API reads the file; it never rewrites it.
  */
-import { mkdirSync, openSync, readFileSync, writeSync, fsyncSync, closeSync, existsSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, writeSync, fdatasync, fdatasyncSync, closeSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENESIS_HASH, buildAuditEvent, chainHash, verifyChain, type AuditEvent, type AuditEventInput, type ChainedEvent } from '../../governance/audit/index.js';
 import { InterceptorError } from '../../lib/errors.js';
@@ -18,22 +31,35 @@ export interface ChainedAuditRecord extends ChainedEvent {
   event: AuditEvent;
 }
 
+export interface AppendOptions {
+  /**
+   * `durable` (default): resolve once the record is on disk. `written`: resolve once it is in the
+   * kernel; the caller must `flush()` (or make a durable append) before it relies on it being on disk.
+   */
+  wait?: 'durable' | 'written';
+}
+
 export interface AuditBuffer {
-  /** Build (validate, redact) the event, chain it and write it. Rejects when the disk write fails. */
-  append(input: AuditEventInput): Promise<ChainedAuditRecord>;
-  /** Resolves when everything appended so far is fsynced. */
+  /** Build (validate, redact) the event, chain it and write it. Rejects when the disk write or its flush fails. */
+  append(input: AuditEventInput, opts?: AppendOptions): Promise<ChainedAuditRecord>;
+  /** Resolves when everything appended so far is on disk. */
   flush(): Promise<void>;
   /** Every record in the file, in order. */
   readAll(): ChainedAuditRecord[];
+  /** Flush synchronously and close the file; appends waiting for a flush resolve. */
   close(): void;
 }
 
-/** Open (or create) the buffer; throws INTERNAL when the existing file's chain is broken (fail closed). */
 export interface AuditBufferOptions {
-  /** `batched` (default): fsync in the background; `always`: an append resolves only after its fsync. */
+  /** `always` (default): a durable append resolves after its flush (group commit); `batched`: appends never wait for a flush. */
   sync?: 'batched' | 'always';
+  /** How long a record written without waiting may stay unflushed before a flush is started for it; default 2 ms. */
+  lazyFlushMs?: number;
+  /** The flush (default fs.fdatasync); tests pass one they can hold or fail. */
+  fdatasync?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
+/** Open (or create) the buffer; throws INTERNAL when the existing file's chain is broken (fail closed). */
 export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}): AuditBuffer {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, AUDIT_FILE);
@@ -44,52 +70,66 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const fd = openSync(path, 'a', 0o600);
-  let written = 0;
-  let synced = 0;
-  let syncing: Promise<void> | null = null;
+  const doSync = opts.fdatasync ?? fdatasync;
+  const lazyMs = opts.lazyFlushMs ?? 2;
+  const batched = opts.sync === 'batched';
+  /** Sequence number of the last line written to the kernel, and of the last one known on disk. */
+  let written = seq;
+  let synced = seq;
+  let flushing = false;
   let failure: unknown = null;
   let closed = false;
+  let lazy: NodeJS.Timeout | undefined;
   const waiters: Array<{ upTo: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   const settle = (): void => {
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      const w = waiters[i]!;
+    let keep = 0;
+    for (const w of waiters) {
       if (failure) w.reject(failure);
       else if (w.upTo <= synced) w.resolve();
-      else continue;
-      waiters.splice(i, 1);
+      else waiters[keep++] = w;
     }
+    waiters.length = keep;
   };
-  const sync = (): Promise<void> => {
-    if (syncing) return syncing;
-    syncing = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        if (closed) {
-          syncing = null;
-          return resolve();
-        }
-        const upTo = written;
-        try {
-          fsyncSync(fd);
-          synced = upTo;
-        } catch (e) {
-          failure = e;
-        }
-        syncing = null;
-        settle();
-        if (synced < written && !failure) void sync();
-        resolve();
-      });
+  const startFlush = (): void => {
+    if (flushing || closed || failure || synced >= written) return;
+    if (lazy) {
+      clearTimeout(lazy);
+      lazy = undefined;
+    }
+    flushing = true;
+    // INVARIANT: upTo is read before the flush starts, so it only claims lines already written.
+    const upTo = written;
+    doSync(fd, (err) => {
+      flushing = false;
+      if (closed) return;
+      if (err) failure = new InterceptorError('INTERNAL', `audit buffer \`${path}\` could not be flushed to disk: ${err.message}`, { cause: err });
+      else synced = Math.max(synced, upTo);
+      settle();
+      // Lines written during this flush: their waiters (group commit) or their lazy deadline.
+      if (waiters.length > 0) startFlush();
+      else if (synced < written) scheduleLazy();
     });
-    return syncing;
   };
-  const until = (upTo: number): Promise<void> => new Promise((resolve, reject) => {
-    waiters.push({ upTo, resolve, reject });
-    settle();
-    void sync();
-  });
+  const scheduleLazy = (): void => {
+    if (lazy || flushing || closed) return;
+    lazy = setTimeout(() => {
+      lazy = undefined;
+      startFlush();
+    }, lazyMs);
+    lazy.unref();
+  };
+  const until = (upTo: number): Promise<void> => {
+    if (failure) return Promise.reject(failure);
+    if (upTo <= synced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      waiters.push({ upTo, resolve, reject });
+      startFlush();
+    });
+  };
   return {
-    async append(input) {
+    async append(input, appendOpts = {}) {
       if (failure) throw failure;
+      if (closed) throw new InterceptorError('INTERNAL', `audit buffer \`${path}\` is closed`);
       const event = buildAuditEvent(input);
       const record: ChainedAuditRecord = { seq: seq + 1, prevHash, hash: chainHash(prevHash, seq + 1, event), event };
       // INVARIANT: the chain advances only once the line is in the file.
@@ -97,19 +137,24 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
       seq = record.seq;
       prevHash = record.hash;
       written = seq;
-      if (opts.sync === 'always') await until(seq);
-      else void sync();
+      if (batched || appendOpts.wait === 'written') scheduleLazy();
+      else await until(seq);
       return record;
     },
     flush: () => until(written),
     readAll: () => readRecords(path),
     close() {
       if (closed) return;
-      closed = true;
+      if (lazy) clearTimeout(lazy);
       try {
-        fsyncSync(fd);
+        fdatasyncSync(fd);
+        synced = written;
+      } catch (e) {
+        failure ??= e;
       } finally {
+        closed = true;
         closeSync(fd);
+        settle();
       }
     },
   };

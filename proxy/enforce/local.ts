@@ -41,11 +41,14 @@ export function createLocalGovernor(deps: LocalGovernorDeps): CallGovernor {
     async decide(call) {
       const at = now();
       const verdict = decideNow(call, definitionOf(call.server, call.tool), deps, at);
-      // INVARIANT: the decision is durable in the audit buffer before the upstream is called.
-      await deps.audit.append(callAuditInput(call, verdict, at));
+      // INVARIANT: the decision is in the audit file before the upstream is called, and on disk before
+      // the agent gets any answer: a refusal waits for its flush here; an allowed call's record is
+      // flushed with its outcome's (recordOutcome), before the result is returned (one flush, not two).
+      await deps.audit.append(callAuditInput(call, verdict, at), { wait: verdict.decision === 'ALLOW' ? 'written' : 'durable' });
       return verdict;
     },
     async recordOutcome(call, verdict, outcome: CallOutcome) {
+      // INVARIANT: durable (the default) before the result or the upstream's error reaches the agent.
       await deps.audit.append(outcomeAuditInput(call, verdict, outcome, now()));
     },
   };

@@ -9,7 +9,7 @@
  * reasons' messages; `_meta["interceptor/denial"]` carries the same as data. Full diagnostics go to audit only.
  */
 import type { CallToolRequest, CallToolResult, ListToolsResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { evaluate } from '../../governance/policy/index.js';
 import { mappingFor } from '../config.js';
 import type { DenyCode, GovernedCall } from '../enforce/types.js';
@@ -80,21 +80,34 @@ export async function callTool(core: ProxyCore, session: ProxySession, params: C
   const progress = extra.progressToken === undefined ? undefined : (message: string) => extra.sendProgress(++step, message);
   const verdict = await core.governor.decide(call, { signal: extra.signal, ...(progress ? { progress } : {}) });
   if (verdict.decision === 'DENY') return denial(verdict.code, verdict.reasons);
+  let result: CallToolResult;
   try {
-    const result = await upstreamCall(upstream, () =>
+    result = (await upstreamCall(upstream, () =>
       upstream.client.request({ method: 'tools/call', params: { name, arguments: args, ...(params._meta ? { _meta: params._meta } : {}) } }, CallToolResultSchema, {
         timeout: upstream.timeoutMs,
         signal: extra.signal,
         ...(extra.progressToken === undefined ? {} : { onprogress: (p) => void extra.sendProgress(p.progress, p.message) }),
       }),
-    );
-    session.taint.record(`tool_output:${sourceName(server, name)}#${call.callId}`, stringsOf(result));
-    await core.governor.recordOutcome(call, verdict, { ok: true, result });
-    return result as CallToolResult;
+    )) as CallToolResult;
   } catch (e) {
-    await core.governor.recordOutcome(call, verdict, { ok: false, error: { code: 'UPSTREAM_ERROR', message: (e as Error).message } }).catch(() => undefined);
+    // why: the upstream's error reaches the agent only once its record is on disk, like a result.
+    await core.governor.recordOutcome(call, verdict, { ok: false, error: { code: 'UPSTREAM_ERROR', message: (e as Error).message } }).catch((failure: unknown) => {
+      throw auditFailed(failure);
+    });
     throw e;
   }
+  session.taint.record(`tool_output:${sourceName(server, name)}#${call.callId}`, stringsOf(result));
+  await core.governor.recordOutcome(call, verdict, { ok: true, result }).catch((failure: unknown) => {
+    throw auditFailed(failure);
+  });
+  return result;
+}
+
+const AUDIT_FAILED = 'the call could not be audited';
+
+/** The result is withheld when its audit record cannot be made durable (fail closed). */
+function auditFailed(failure: unknown): McpError {
+  return new McpError(ErrorCode.InternalError, `${AUDIT_FAILED}: ${(failure as Error)?.message ?? 'unknown error'}`);
 }
 
 /**

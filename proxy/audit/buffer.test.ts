@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { fdatasync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { verifyChain, type AuditEventInput } from '../../governance/audit/index.js';
+import { openAuditBuffer } from './buffer.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'proxy-audit-'));
+const input = (n: number): AuditEventInput => ({ tenant: 'acme', type: 'proxy.call', actor: { kind: 'agent', id: 'a' }, at: new Date().toISOString(), data: { n } });
+
+/** A flush the test completes by hand; `calls` counts the flushes started. */
+function heldFlush() {
+  const pending: Array<(err: NodeJS.ErrnoException | null) => void> = [];
+  return {
+    pending,
+    fdatasync: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => {
+      pending.push((err) => (err ? done(err) : fdatasync(fd, done)));
+    },
+    release(err: NodeJS.ErrnoException | null = null) {
+      pending.shift()!(err);
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+const state = (p: Promise<unknown>) => Promise.race([p.then(() => 'resolved', () => 'rejected'), tick().then(() => 'pending')]);
+
+describe('audit buffer group commit', () => {
+  it('resolves an append only after a flush that started after its line was written; appends during a flush share the next one', async () => {
+    const flush = heldFlush();
+    const b = openAuditBuffer(dir(), { fdatasync: flush.fdatasync });
+    const a = b.append(input(1));
+    expect(await state(a)).toBe('pending');
+    expect(flush.pending).toHaveLength(1);
+    const later = [b.append(input(2)), b.append(input(3)), b.append(input(4))];
+    // written while the first flush runs: that flush does not cover them
+    flush.release();
+    await a;
+    expect(await state(Promise.all(later))).toBe('pending');
+    expect(flush.pending).toHaveLength(1);
+    flush.release();
+    expect((await Promise.all(later)).map((r) => r.seq)).toEqual([2, 3, 4]);
+    expect(flush.pending).toHaveLength(0);
+    expect(verifyChain(b.readAll())).toBeNull();
+    b.close();
+  });
+
+  it('takes a `written` record at once, flushes it with the next durable append, or on its own shortly after', async () => {
+    const flush = heldFlush();
+    const b = openAuditBuffer(dir(), { fdatasync: flush.fdatasync, lazyFlushMs: 50 });
+    expect((await b.append(input(1), { wait: 'written' })).seq).toBe(1);
+    expect(flush.pending).toHaveLength(0);
+    const durable = b.append(input(2));
+    expect(flush.pending).toHaveLength(1);
+    flush.release();
+    await durable;
+    // one flush covered both lines
+    expect(flush.pending).toHaveLength(0);
+    await b.append(input(3), { wait: 'written' });
+    const all = b.flush();
+    expect(await state(all)).toBe('pending');
+    flush.release();
+    await all;
+    await b.append(input(4), { wait: 'written' });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(flush.pending).toHaveLength(1);
+    flush.release();
+    await b.flush();
+    b.close();
+  });
+
+  it('fails closed: a failed flush rejects the waiting appends and every later one', async () => {
+    const flush = heldFlush();
+    const b = openAuditBuffer(dir(), { fdatasync: flush.fdatasync });
+    const a = b.append(input(1));
+    const c = b.append(input(2));
+    flush.release(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+    await expect(a).rejects.toThrow(/could not be flushed/);
+    await expect(c).rejects.toThrow(/could not be flushed/);
+    await expect(b.append(input(3))).rejects.toThrow(/could not be flushed/);
+    await expect(b.append(input(4), { wait: 'written' })).rejects.toThrow(/could not be flushed/);
+    b.close();
+  });
+
+  it('close flushes what is written and releases appends waiting for a flush', async () => {
+    const flush = heldFlush();
+    const d = dir();
+    const b = openAuditBuffer(d, { fdatasync: flush.fdatasync });
+    const a = b.append(input(1));
+    b.close();
+    await expect(a).resolves.toMatchObject({ seq: 1 });
+    await expect(b.append(input(2))).rejects.toThrow(/closed/);
+    const again = openAuditBuffer(d);
+    expect(again.readAll().map((r) => r.seq)).toEqual([1]);
+    again.close();
+  });
+
+  it('keeps every acknowledged record, chain intact, when the writer is killed mid-stream', async () => {
+    const d = dir();
+    const writer = fileURLToPath(new URL('../../test/proxy/fixtures/audit-crash-writer.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, d], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const acked: number[] = [];
+    let buf = '';
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`the writer exited: ${code}`))));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buf += chunk.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        acked.push(...lines.map(Number));
+        if (acked.length >= 400) child.kill('SIGKILL');
+      });
+    });
+    const b = openAuditBuffer(d);
+    const records = b.readAll();
+    b.close();
+    expect(verifyChain(records)).toBeNull();
+    const seqs = new Set(records.map((r) => r.seq));
+    expect(acked.every((s) => seqs.has(s))).toBe(true);
+    expect(records.length).toBeGreaterThanOrEqual(Math.max(...acked));
+  }, 60_000);
+});
