@@ -61,9 +61,14 @@ async function openPostgres(opts: TestDatabaseOptions): Promise<TestDatabase> {
   const url = withDatabase(process.env.DATABASE_URL!, name);
   const pool = createPool(url, { max: 12 });
   const close = async () => {
-    await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    // why `ended`: a caller that only needed the database (the e2e stack) ends the pool early; the
+    // database must still be dropped and the admin connection closed, or the process never exits.
+    try {
+      if (!pool.ended) await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
   };
   return finish({ kind: 'postgres', url, pool, maxConnections: 12, close }, opts);
 }
