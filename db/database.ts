@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import { parseOrFail } from '../lib/validation.js';
-import { EMBEDDED_POOL_OPTIONS, INLINE_URL, startEmbeddedPostgres, startInlinePostgres } from './embedded.js';
+import { openEmbeddedPool } from './embedded.js';
 import { migrate } from './migrate.js';
 import { createPool } from './pool.js';
 
@@ -35,22 +35,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     const pool = createPool(cfg.DATABASE_URL, { max });
     return ready({ pool, url: cfg.DATABASE_URL, kind: 'postgres', maxConnections: max, close: () => pool.end() });
   }
-  if (cfg.PGLITE_PORT === undefined) {
-    const inline = await startInlinePostgres({ dataDir: join(cfg.INTERCEPTOR_DATA_DIR, 'pglite') });
-    const pool = createPool(INLINE_URL, { ...EMBEDDED_POOL_OPTIONS, stream: inline.stream });
-    const close = async () => {
-      await pool.end();
-      await inline.close();
-    };
-    return ready({ pool, url: INLINE_URL, kind: 'pglite', maxConnections: 1, close });
-  }
-  const embedded = await startEmbeddedPostgres({ dataDir: join(cfg.INTERCEPTOR_DATA_DIR, 'pglite'), port: cfg.PGLITE_PORT });
-  const pool = createPool(embedded.url, EMBEDDED_POOL_OPTIONS);
-  const close = async () => {
-    await pool.end();
-    await embedded.close();
-  };
-  return ready({ pool, url: embedded.url, kind: 'pglite', maxConnections: 1, close });
+  const embedded = await openEmbeddedPool({ dataDir: join(cfg.INTERCEPTOR_DATA_DIR, 'pglite'), ...(cfg.PGLITE_PORT === undefined ? {} : { port: cfg.PGLITE_PORT }) });
+  return ready({ ...embedded, kind: 'pglite', maxConnections: 1 });
 }
 
 async function ready(db: Database): Promise<Database> {

@@ -22,7 +22,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { InterceptorError } from '../lib/errors.js';
 import { inlineStreamFactory, type InlinePgSocket } from './inline-pglite.js';
 import { startServiceThread } from '../lib/service-thread.js';
-import type { PoolOptions } from './pool.js';
+import type pg from 'pg';
+import { createPool, type PoolOptions } from './pool.js';
 
 /** Pool settings that fit the embedded server: one connection, never closed for idleness, nested use refused, statements prepared. */
 export const EMBEDDED_POOL_OPTIONS: PoolOptions = Object.freeze({ max: 1, idleTimeoutMillis: 0, guardNestedUse: true, prepareStatements: true });
@@ -37,7 +38,7 @@ export interface EmbeddedPostgres {
 export interface EmbeddedOptions {
   /** Directory holding the database files; omitted means in memory (lost on close). */
   dataDir?: string;
-  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  /** TCP port on 127.0.0.1; 0 picks a free one (the default of startEmbeddedPostgres; openEmbeddedPool serves no port without one). */
   port?: number;
 }
 
@@ -86,32 +87,38 @@ async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   throw new InterceptorError('CONFLICT', `could not lock data directory \`${dir}\``);
 }
 
-/** Start PGlite on `dataDir` in its own thread and serve it on 127.0.0.1; resolves once `pg` can connect. */
-export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
+/**
+ * Take the data directory (or none: in memory) for the duration of `start`'s service; the lock goes
+ * when that service closes, or at once when it fails to start.
+ */
+async function onDataDir<T extends { close(): Promise<void> }>(dataDir: string | undefined, start: (dbDir: string) => Promise<T>): Promise<T> {
   let unlock: () => Promise<void> = async () => undefined;
   let dbDir = 'memory://';
-  if (opts.dataDir !== undefined) {
-    await mkdir(opts.dataDir, { recursive: true });
-    unlock = await lockDataDir(opts.dataDir);
-    dbDir = join(opts.dataDir, 'pgdata');
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+    dbDir = join(dataDir, 'pgdata');
   }
+  let service: T;
   try {
-    const thread = await startServiceThread<{ port: number }>(new URL('./pglite-thread.mjs', import.meta.url), { dbDir, port: opts.port ?? 0, maxConnections: SOCKET_SLOTS }, 'embedded Postgres',
-      (e) => process.stderr.write(`interceptor: the embedded Postgres thread failed: ${e.message}\n`));
-    const { port } = thread.ready;
-    let closing: Promise<void> | undefined;
-    return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      port,
-      close() {
-        closing ??= thread.close().then(unlock);
-        return closing;
-      },
-    };
+    service = await start(dbDir);
   } catch (e) {
     await unlock();
     throw e;
   }
+  let closing: Promise<void> | undefined;
+  const close = service.close.bind(service);
+  return Object.assign(service, { close: () => (closing ??= close().then(unlock)) });
+}
+
+/** Start PGlite on `dataDir` in its own thread and serve it on 127.0.0.1; resolves once `pg` can connect. */
+export function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<EmbeddedPostgres> {
+  return onDataDir(opts.dataDir, async (dbDir) => {
+    const thread = await startServiceThread<{ port: number }>(new URL('./pglite-thread.mjs', import.meta.url), { dbDir, port: opts.port ?? 0, maxConnections: SOCKET_SLOTS }, 'embedded Postgres',
+      (e) => process.stderr.write(`interceptor: the embedded Postgres thread failed: ${e.message}\n`));
+    const { port } = thread.ready;
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, close: thread.close };
+  });
 }
 
 /** What `Database.url` says for the in-process PGlite (it has no network address). */
@@ -125,26 +132,40 @@ export interface InlinePostgres {
 }
 
 /** Start PGlite on `dataDir` in this thread; `pg` reaches it through `stream` (no socket, no thread). */
-export async function startInlinePostgres(opts: Omit<EmbeddedOptions, 'port'> = {}): Promise<InlinePostgres> {
-  let unlock: () => Promise<void> = async () => undefined;
-  let dbDir = 'memory://';
-  if (opts.dataDir !== undefined) {
-    await mkdir(opts.dataDir, { recursive: true });
-    unlock = await lockDataDir(opts.dataDir);
-    dbDir = join(opts.dataDir, 'pgdata');
-  }
-  try {
-    const db = await PGlite.create(dbDir);
-    let closing: Promise<void> | undefined;
-    return {
-      stream: inlineStreamFactory(db),
-      close() {
-        closing ??= db.close().then(unlock);
-        return closing;
-      },
-    };
-  } catch (e) {
-    await unlock();
-    throw new InterceptorError('INTERNAL', `the embedded Postgres could not start: ${e instanceof Error ? e.message : String(e)}`);
-  }
+export function startInlinePostgres(opts: Omit<EmbeddedOptions, 'port'> = {}): Promise<InlinePostgres> {
+  return onDataDir(opts.dataDir, async (dbDir) => {
+    let db: PGlite;
+    try {
+      db = await PGlite.create(dbDir);
+    } catch (e) {
+      throw new InterceptorError('INTERNAL', `the embedded Postgres could not start: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return { stream: inlineStreamFactory(db), close: () => db.close() };
+  });
+}
+
+export interface EmbeddedPool {
+  pool: pg.Pool;
+  url: string;
+  /** End the pool, then close the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The embedded PGlite on `dataDir` with its one pool: in this thread (no `port`), or in a thread of
+ * its own served on 127.0.0.1 (`port`, 0 for any free one).
+ */
+export async function openEmbeddedPool(opts: EmbeddedOptions = {}): Promise<EmbeddedPool> {
+  const dataDir = opts.dataDir === undefined ? {} : { dataDir: opts.dataDir };
+  const opened = opts.port === undefined
+    ? await startInlinePostgres(dataDir).then((db) => ({ db, url: INLINE_URL, pool: createPool(INLINE_URL, { ...EMBEDDED_POOL_OPTIONS, stream: db.stream }) }))
+    : await startEmbeddedPostgres({ ...dataDir, port: opts.port }).then((db) => ({ db, url: db.url, pool: createPool(db.url, EMBEDDED_POOL_OPTIONS) }));
+  return {
+    pool: opened.pool,
+    url: opened.url,
+    async close() {
+      await opened.pool.end();
+      await opened.db.close();
+    },
+  };
 }

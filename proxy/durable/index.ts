@@ -8,6 +8,7 @@
  * upstream call refuses the call (fail closed); the outcome is also kept in the local audit buffer.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as wait } from 'node:timers/promises';
 import type { DecisionReason } from '../../governance/types.js';
 import type { AuditBuffer } from '../audit/buffer.js';
 import { callAuditInput, outcomeAuditInput } from '../enforce/audit-events.js';
@@ -155,18 +156,11 @@ function graphqlClient(api: string, f: typeof fetch): Post {
   };
 }
 
-/** Wait `ms`, or reject when `signal` aborts first. The listener goes when the wait ends (a long-lived signal must not collect one per wait). */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new Error('the call was cancelled'));
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error('the call was cancelled'));
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Wait `ms`, or reject when `signal` aborts first (Node's timer removes its abort listener when the wait ends). */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await wait(ms, undefined, { signal });
+  } catch {
+    throw new Error('the call was cancelled');
+  }
 }

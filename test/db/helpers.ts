@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { EMBEDDED_POOL_OPTIONS, INLINE_URL, startInlinePostgres } from '../../db/embedded.js';
+import { openEmbeddedPool } from '../../db/embedded.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 
@@ -75,13 +75,8 @@ async function openPostgres(opts: TestDatabaseOptions): Promise<TestDatabase> {
 
 /** PGlite as the product runs it: in this thread, reached through an in-memory stream. */
 async function openPglite(opts: TestDatabaseOptions): Promise<TestDatabase> {
-  const embedded = await startInlinePostgres(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
-  const pool = createPool(INLINE_URL, { ...EMBEDDED_POOL_OPTIONS, stream: embedded.stream });
-  const close = async () => {
-    await pool.end();
-    await embedded.close();
-  };
-  return finish({ kind: 'pglite', url: INLINE_URL, pool, maxConnections: 1, close }, opts);
+  const embedded = await openEmbeddedPool(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir });
+  return finish({ kind: 'pglite', ...embedded, maxConnections: 1 }, opts);
 }
 
 async function finish(db: TestDatabase, opts: TestDatabaseOptions): Promise<TestDatabase> {
