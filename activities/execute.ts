@@ -30,6 +30,8 @@ function heartbeatWhile<T>(work: Promise<T>): Promise<T> {
   } catch {
     return work; // outside a Temporal activity (unit tests)
   }
+  // why: a local activity has no heartbeat on the service; the worker keeps its workflow task alive instead.
+  if (ctx.info.isLocal) return work;
   const timer = setInterval(() => ctx!.heartbeat(), 2000);
   return work.finally(() => clearInterval(timer));
 }

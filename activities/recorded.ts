@@ -8,5 +8,9 @@ export function recordInputs(activities: GovernedTaskActivities): WorkerActiviti
     const run = activities[name] as (input: unknown) => Promise<unknown>;
     recorded[name] = async (input: unknown) => ({ input, output: await run(input) });
   }
-  return { ...(recorded as unknown as RecordedActivities), executeTool: activities.executeTool };
+  return {
+    ...(recorded as unknown as RecordedActivities),
+    executeTool: activities.executeTool,
+    executeQuickTool: async (input) => ({ input, output: await activities.executeTool(input) }),
+  };
 }

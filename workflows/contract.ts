@@ -161,5 +161,13 @@ export type RecordedActivities = {
   [K in GovernanceActivityName]: (input: InputOf<K>) => Promise<{ input: InputOf<K>; output: OutputOf<K> }>;
 };
 
-/** Everything the worker registers: the recorded governance activities and the tool activity. */
-export type WorkerActivities = RecordedActivities & Pick<GovernedTaskActivities, 'executeTool'>;
+/**
+ * The tool activity in its recorded form, for tools the workflow runs as a local activity (QUICK_TOOLS):
+ * the same work as executeTool, its result carrying its input for the same reason as RecordedActivities.
+ */
+export interface QuickToolActivity {
+  executeQuickTool(input: InputOf<'executeTool'>): Promise<{ input: InputOf<'executeTool'>; output: ToolRunResult }>;
+}
+
+/** Everything the worker registers: the recorded governance activities and the tool activity in both forms. */
+export type WorkerActivities = RecordedActivities & Pick<GovernedTaskActivities, 'executeTool'> & QuickToolActivity;

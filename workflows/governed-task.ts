@@ -15,8 +15,8 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DecisionReason, ExecutionPlan, PlanStep, StepAssessment } from '../governance/types.js';
-import type { ApprovalDecisionSignal, GovernedTaskActivities, GovernedTaskInput, RecordedActivities, StepView, TaskOutcome, TaskView, ToolResultSignal, ToolRunResult } from './contract.js';
-import { approvalDecisionSignal, cancelSignal, DEFAULT_RESULT_TIMEOUT_MS, GOVERNANCE_ACTIVITIES, statusQuery, toolResultSignal } from './messages.js';
+import type { ApprovalDecisionSignal, GovernedTaskActivities, GovernedTaskInput, QuickToolActivity, RecordedActivities, StepView, TaskOutcome, TaskView, ToolResultSignal, ToolRunResult } from './contract.js';
+import { approvalDecisionSignal, cancelSignal, DEFAULT_RESULT_TIMEOUT_MS, GOVERNANCE_ACTIVITIES, QUICK_TOOLS, statusQuery, toolResultSignal } from './messages.js';
 import { riskLevelOf, taskOutcome } from './outcome.js';
 
 // why local activities: the governance steps are short, idempotent and bound to the database; run
@@ -26,15 +26,18 @@ const local = proxyLocalActivities<RecordedActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 20 },
 });
-const act = outputsOf(local);
 // why: a tool acts on the world; its activity is idempotent per task step, but a stuck tool must
 // not be retried forever, and a business failure comes back as a value, not as a retry.
+const TOOL_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 } as const;
 const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
   startToCloseTimeout: '2m',
   // why: a worker that dies mid-tool is noticed within seconds, not after the full start-to-close.
   heartbeatTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+  retry: TOOL_RETRY,
 });
+// why: see QUICK_TOOLS. A worker that dies mid-tool loses its workflow task, which the next worker
+// runs again from the last completed one; the tool_executions claim keeps the tool from acting twice.
+const quickTools = proxyLocalActivities<QuickToolActivity>({ startToCloseTimeout: '30s', retry: TOOL_RETRY });
 
 /**
  * Independent governance calls run side by side: extractPlan with authenticateAgent, and after a tool
@@ -43,6 +46,16 @@ const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
  * change (no marker) replay the one-after-the-other order.
  */
 export const PARALLEL_GOVERNANCE_PATCH = 'parallel-governance-1';
+
+/**
+ * Local activities run one at a time, in the order the workflow asks for them, and quick built-in
+ * tools (QUICK_TOOLS) run as a local activity instead of an ordinary one. why one at a time: the
+ * SDK's core (1.24) records local activities that overlap in the order they finish but replays them
+ * in the order they were scheduled, so two that finish out of order make the history fail to replay
+ * (a nondeterminism error after a worker restart, a false drift in the determinism check). Histories
+ * recorded before the change (no marker) replay as they ran.
+ */
+export const LOCAL_ACTIVITIES_IN_ORDER_PATCH = 'local-activities-in-order-1';
 
 export async function governedTask(input: GovernedTaskInput): Promise<TaskView> {
   const view: TaskView = { taskId: input.taskId, tenant: input.tenant, agentId: input.agentId, status: 'RUNNING', steps: [], reasons: [] };
@@ -61,6 +74,10 @@ export async function governedTask(input: GovernedTaskInput): Promise<TaskView> 
   setHandler(cancelSignal, (c) => {
     cancelRequested ??= c.reason || 'cancelled';
   });
+
+  // why first: every local activity of a new run goes through the lane, from the first one on.
+  const inOrder = patched(LOCAL_ACTIVITIES_IN_ORDER_PATCH);
+  const act = governanceCalls(inOrder ? new LocalLane() : undefined);
 
   const finish = async (outcome: TaskOutcome, reasons: DecisionReason[] = []): Promise<TaskView> => {
     view.status = outcome;
@@ -91,7 +108,7 @@ export async function governedTask(input: GovernedTaskInput): Promise<TaskView> 
       return await finish('BLOCKED', [auth.reason]);
     }
 
-    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, { decisions, results }, () => cancelRequested, parallel);
+    const runner = new StepRunner(input, plan, planVersion, auth.identity, view, { decisions, results }, () => cancelRequested, act, parallel);
     await runner.runAll();
     if (cancelRequested !== undefined) return await finish('CANCELLED', [{ code: 'CANCELLED', message: cancelRequested }]);
     return await finish(taskOutcome(view.steps));
@@ -116,6 +133,7 @@ class StepRunner {
     private readonly view: TaskView,
     private readonly inbox: { decisions: Map<string, ApprovalDecisionSignal>; results: Map<string, ToolResultSignal> },
     private readonly cancelled: () => string | undefined,
+    private readonly act: GovernanceCalls,
     private readonly parallel: boolean,
   ) {}
 
@@ -150,7 +168,7 @@ class StepRunner {
     if (this.cancelled() !== undefined) return this.cancelStep(v);
 
     v.state = 'ASSESSING';
-    const assessment = await act.assessStep({ taskId: this.input.taskId, tenant: this.input.tenant, planVersion: this.planVersion, stepId: step.stepId, identity: this.identity });
+    const assessment = await this.act.assessStep({ taskId: this.input.taskId, tenant: this.input.tenant, planVersion: this.planVersion, stepId: step.stepId, identity: this.identity });
     applyAssessment(v, assessment);
     if (assessment.decision === 'DENY') {
       v.state = 'DENIED';
@@ -166,7 +184,7 @@ class StepRunner {
     v.state = 'AWAITING_APPROVAL';
     this.refreshStatus();
     await this.record(v);
-    const ticket = await act.requestApproval({
+    const ticket = await this.act.requestApproval({
       taskId: this.input.taskId, tenant: this.input.tenant, stepId: v.stepId, tool: v.tool, argsDigest: assessment.argsDigest,
       planVersion: this.planVersion, assessment, submittedBy: this.input.submittedBy, actingFor: this.identity.actingFor,
       timeoutMs: this.input.approvalTimeoutMs,
@@ -175,7 +193,7 @@ class StepRunner {
     const arrived = await condition(() => this.decisions.has(ticket.approvalId) || this.cancelled() !== undefined, this.input.approvalTimeoutMs);
     let decision = this.decisions.get(ticket.approvalId);
     if (!decision && !arrived) {
-      const expired = await act.expireApproval({ taskId: this.input.taskId, tenant: this.input.tenant, approvalId: ticket.approvalId });
+      const expired = await this.act.expireApproval({ taskId: this.input.taskId, tenant: this.input.tenant, approvalId: ticket.approvalId });
       if (expired.status === 'DECIDED') decision = expired.decision;
     }
     this.refreshStatus(v);
@@ -203,7 +221,7 @@ class StepRunner {
 
   private async execute(v: StepView): Promise<StepView> {
     const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
-    const reservation = await act.reserveBudget({ ...base, tool: v.tool });
+    const reservation = await this.act.reserveBudget({ ...base, tool: v.tool });
     if (!reservation.ok) {
       v.state = 'DENIED';
       v.decision = 'DENY';
@@ -228,13 +246,15 @@ class StepRunner {
    */
   private async runOnWorker(v: StepView, reservationKey: string): Promise<{ run: ToolRunResult; settled: Promise<unknown> }> {
     const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
-    const settle = (usage: ToolRunResult['usage'] | null) => act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage });
+    const settle = (usage: ToolRunResult['usage'] | null) => this.act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage });
     v.state = 'EXECUTING';
     let settled: Promise<unknown> = Promise.resolve();
     // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
     const run = await CancellationScope.nonCancellable(async () => {
       try {
-        const r = await tools.executeTool({ ...base, planVersion: this.planVersion });
+        const call = { ...base, planVersion: this.planVersion };
+        const quick = this.act.executeQuickTool && QUICK_TOOLS.includes(v.tool) ? this.act.executeQuickTool : undefined;
+        const r = quick ? await quick(call) : await tools.executeTool(call);
         // why the fallback: as before the patch, a settlement that cannot be made releases the reservation instead.
         if (this.parallel) settled = settle(r.ok ? r.usage : null).catch(() => settle(null));
         else await settle(r.ok ? r.usage : null);
@@ -257,7 +277,7 @@ class StepRunner {
     const timeoutMs = this.input.resultTimeoutMs ?? DEFAULT_RESULT_TIMEOUT_MS;
     await condition(() => this.inbox.results.has(v.stepId) || this.cancelled() !== undefined, timeoutMs);
     const reported = this.inbox.results.get(v.stepId);
-    await CancellationScope.nonCancellable(() => act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: reported?.ok ? reported.usage : null }));
+    await CancellationScope.nonCancellable(() => this.act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage: reported?.ok ? reported.usage : null }));
     if (reported) return { ok: reported.ok, resultDigest: reported.resultDigest, ...(reported.error ? { error: reported.error } : {}), usage: reported.usage };
     const error = this.cancelled() !== undefined
       ? { code: 'CANCELLED', message: 'the task was cancelled before the caller reported the result' }
@@ -272,7 +292,7 @@ class StepRunner {
   }
 
   private async record(v: StepView): Promise<StepView> {
-    await CancellationScope.nonCancellable(() => act.recordStep({ taskId: this.input.taskId, tenant: this.input.tenant, view: v }));
+    await CancellationScope.nonCancellable(() => this.act.recordStep({ taskId: this.input.taskId, tenant: this.input.tenant, view: v }));
     return v;
   }
 
@@ -307,14 +327,35 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
-type GovernanceCalls = Omit<GovernedTaskActivities, 'executeTool'>;
+/** The local activities as the workflow uses them: each call answers its output. */
+type GovernanceCalls = Omit<GovernedTaskActivities, 'executeTool'> & {
+  /** Present when quick tools run as a local activity (LOCAL_ACTIVITIES_IN_ORDER_PATCH). */
+  executeQuickTool?: GovernedTaskActivities['executeTool'];
+};
 
-/** The recorded activities as the workflow uses them: each call answers its output. */
-function outputsOf(recorded: RecordedActivities): GovernanceCalls {
+/**
+ * Starts each call when the one before it has settled, in the order they were asked for. Promise
+ * chaining is deterministic, and each call runs in the cancellation scope it was asked from.
+ */
+class LocalLane {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(call: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(call, call);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** Without a lane, calls start at once (histories recorded before LOCAL_ACTIVITIES_IN_ORDER_PATCH). */
+function governanceCalls(lane: LocalLane | undefined): GovernanceCalls {
+  const start = <T>(call: () => Promise<T>): Promise<T> => (lane ? lane.run(call) : call());
   const calls = {} as Record<string, (input: unknown) => Promise<unknown>>;
   for (const name of GOVERNANCE_ACTIVITIES) {
-    const run = recorded[name] as (input: unknown) => Promise<{ output: unknown }>;
-    calls[name] = async (input) => (await run(input)).output;
+    const run = local[name] as (input: unknown) => Promise<{ output: unknown }>;
+    calls[name] = (input) => start(async () => (await run(input)).output);
   }
-  return calls as unknown as GovernanceCalls;
+  const governance = calls as unknown as GovernanceCalls;
+  if (lane) governance.executeQuickTool = (input) => start(async () => (await quickTools.executeQuickTool(input)).output);
+  return governance;
 }

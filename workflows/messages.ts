@@ -20,7 +20,17 @@ export const SEARCH_ATTRIBUTES = {
   RiskLevel: 'Keyword',
 } as const;
 
-/** The activities run as local activities (every one but `executeTool`); replay/ recognises their markers by these names. */
+/** The governance activities, run as local activities; replay/ recognises their markers by these names (and `executeQuickTool`'s). */
 export const GOVERNANCE_ACTIVITIES: readonly GovernanceActivityName[] = Object.freeze([
   'extractPlan', 'authenticateAgent', 'assessStep', 'requestApproval', 'expireApproval', 'reserveBudget', 'settleBudget', 'recordStep', 'recordOutcome',
 ] as const);
+
+/**
+ * Built-in tools that act on this host in milliseconds (sandbox files, the outbox table, read-only SQL
+ * on the demo schema): the workflow runs them as a local activity, `executeQuickTool`. why: an ordinary
+ * activity costs a round trip through the Temporal service and a second workflow task (~18 ms here);
+ * tools that reach the network (http_get, registered HTTP tools) stay ordinary activities with
+ * heartbeats, so a slow one never holds a workflow task open. The names are those the tool runtime
+ * always runs with its built-in executors, whatever a tenant registered under them.
+ */
+export const QUICK_TOOLS: readonly string[] = Object.freeze(['read_file', 'write_file', 'send_email', 'run_sql']);

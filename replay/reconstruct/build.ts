@@ -16,6 +16,8 @@ import { RECORD_VERSION, type ReconstructOptions, type ReplayRecord } from './ty
 const OptionsSchema = z.object({ maxTimelineEntries: z.number().int().positive().optional() }).strict();
 
 type Handler = (s: ReplayState, call: ActivityCall) => void;
+/** The tool activity as an ordinary activity and as a local one (quick built-in tools): its failures are the step's. */
+const TOOL_ACTIVITIES: ReadonlySet<string> = new Set(['executeTool', 'executeQuickTool']);
 const HANDLERS: Record<string, Handler> = {
   extractPlan: onExtractPlan,
   authenticateAgent: onAuthenticate,
@@ -24,6 +26,7 @@ const HANDLERS: Record<string, Handler> = {
   expireApproval: onExpire,
   reserveBudget: onReserve,
   executeTool: onExecute,
+  executeQuickTool: onExecute,
   settleBudget: onSettle,
   recordStep: onRecordStep,
   recordOutcome: onRecordOutcome,
@@ -52,7 +55,8 @@ function onActivity(s: ReplayState, call: ActivityCall): void {
   if (ms !== undefined) s.activityMs[call.name] = (s.activityMs[call.name] ?? 0) + ms;
   if (!call.closed) return s.unknown(call, `activity \`${call.name}\` had not closed when the history was read`);
   const handler = HANDLERS[call.name];
-  if (call.closeType !== 'Completed' && call.name !== 'executeTool') {
+  // why the input check: a failed local activity's marker keeps no input, so no step to charge it to.
+  if (call.closeType !== 'Completed' && !(TOOL_ACTIVITIES.has(call.name) && call.input !== undefined)) {
     s.add({ at: callAt(call), kind: 'activity.failed', actor: SYSTEM, eventIds: callEventIds(call), summary: `activity \`${call.name}\` ${call.closeType?.toLowerCase() ?? 'failed'} after ${call.attempt} attempt(s): ${call.failure ?? ''}`, data: { activity: call.name, attempts: call.attempt, failure: call.failure } });
     if (!handler) s.unknown(call, `activity \`${call.name}\` is not one of the governed-task activities`);
     return;

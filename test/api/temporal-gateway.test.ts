@@ -3,6 +3,9 @@
  * the real activities, and the API's Temporal gateway (start, status query, approval signal, cancel).
  */
 import { stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { temporal } from '@temporalio/proto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_PLAN } from '../../app/banner.js';
@@ -63,7 +66,7 @@ describe('the API through Temporal', () => {
     expect(chain.data.verifyAuditChain.ok).toBe(true);
   }, 120_000);
 
-  it('runs extractPlan with authenticateAgent, and settleBudget with recordStep, side by side (one sandbox round trip each pair)', async () => {
+  it('runs a quick tool as a local activity: the whole task is one workflow task, and it replays deterministically', async () => {
     const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'read the customer list', plan: { steps: [FIRST_PLAN.steps[0]] } } });
     const id = submitted.data.submitTask.id as string;
     await until('completion', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'COMPLETED');
@@ -74,15 +77,72 @@ describe('the API through Temporal', () => {
       const detail = payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as { activity_type?: string; id?: string }) : {};
       return { name: a.markerName, activity: detail.activity_type ?? detail.id };
     });
-    expect(markers.filter((m) => m.name === 'core_patch').map((m) => m.activity)).toEqual(['parallel-governance-1']);
+    expect(markers.filter((m) => m.name === 'core_patch').map((m) => m.activity)).toEqual(['local-activities-in-order-1', 'parallel-governance-1']);
     const calls = markers.filter((m) => m.name === 'core_local_activity').map((m) => m.activity);
-    expect(calls).toEqual(expect.arrayContaining(['extractPlan', 'authenticateAgent', 'assessStep', 'reserveBudget', 'settleBudget', 'recordStep', 'recordOutcome']));
-    // the pairs complete together, before anything that depends on them
-    expect(Math.max(calls.indexOf('extractPlan'), calls.indexOf('authenticateAgent'))).toBeLessThan(calls.indexOf('assessStep'));
-    expect(Math.max(calls.indexOf('settleBudget'), calls.indexOf('recordStep'))).toBeLessThan(calls.indexOf('recordOutcome'));
+    expect(calls).toEqual(expect.arrayContaining(['extractPlan', 'authenticateAgent', 'assessStep', 'reserveBudget', 'executeQuickTool', 'settleBudget', 'recordStep', 'recordOutcome']));
+    // run_sql is a quick tool: no ordinary activity, and the whole task is one workflow task
+    const types = (history.events ?? []).map((e) => e.eventType);
+    expect(types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(0);
+    expect(types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(1);
+    // one at a time, in the order the workflow asks for them
+    expect(calls).toEqual(['extractPlan', 'authenticateAgent', 'assessStep', 'reserveBudget', 'executeQuickTool', 'settleBudget', 'recordStep', 'recordOutcome']);
     const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline } determinismCheck(taskId: $id) { deterministic } }', { id });
     expect(replayed.data.determinismCheck.deterministic).toBe(true);
     expect((replayed.data.replay.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(expect.arrayContaining(['plan.extracted', 'identity.verified', 'tool.executed', 'budget.settled']));
+  }, 60_000);
+
+  it('runs a registered HTTP tool as an ordinary activity (heartbeats, its own retries), replayed like a quick one', async () => {
+    const calls: unknown[] = [];
+    const crm = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        calls.push({ ...(JSON.parse(body) as object), idempotencyKey: req.headers['idempotency-key'] });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ tier: 'gold' }));
+      });
+    });
+    await new Promise<void>((r) => crm.listen(0, '127.0.0.1', () => r()));
+    try {
+      const base = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/api/`;
+      const tool = { name: 'crm_tier', argsSchema: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, requiredCapability: 'crm:read', riskLevel: 'LOW', sideEffect: 'READ', urlAllowlist: [base], endpoint: `${base}tier` };
+      const registered = await gql(stack.adminToken, 'mutation($i: RegisterToolInput!) { registerTool(input: $i) { name } }', { i: { ...tool, tenant: 'demo' } });
+      expect(registered.errors).toBeUndefined();
+      const agent = await gql(stack.adminToken, 'mutation { registerAgent(input: { name: "crm-reader", capabilities: ["crm:read"], tenant: "demo" }) { credential { token } } }');
+      const token = agent.data.registerAgent.credential.token as string;
+      const submitted = await gql(token, SUBMIT, { i: { goal: 'look up a tier', plan: { steps: [{ stepId: 'tier', tool: 'crm_tier', args: { id: 'c-1' } }] } } });
+      expect(submitted.errors).toBeUndefined();
+      const id = submitted.data.submitTask.id as string;
+      const done = await until('completion', () => gql(token, TASK, { id }), (r) => ['COMPLETED', 'FAILED', 'BLOCKED', 'PARTIALLY_BLOCKED'].includes(r.data.task.status));
+      expect(done.data.task.steps.map((s: Json) => [s.stepId, s.state, s.executed])).toEqual([['tier', 'EXECUTED', true]]);
+      expect(calls).toEqual([expect.objectContaining({ tool: 'crm_tier', taskId: id, stepId: 'tier', args: { id: 'c-1' }, idempotencyKey: expect.any(String) })]);
+      const history = await stack.temporal.workflow.getHandle(id).fetchHistory();
+      const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType?.name);
+      expect(scheduled).toEqual(['executeTool']);
+      const patches = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+
+      const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline } determinismCheck(taskId: $id) { deterministic } }', { id });
+      expect(replayed.data.determinismCheck.deterministic).toBe(true);
+      expect((replayed.data.replay.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(expect.arrayContaining(['tool.executed', 'budget.settled']));
+    } finally {
+      crm.close();
+    }
+  }, 60_000);
+
+  it('replays tasks with independent steps deterministically: their local activities are recorded in the order they were asked for', async () => {
+    const steps = ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ stepId: id, tool: i % 2 ? 'run_sql' : 'write_file', args: i % 2 ? { query: 'SELECT name FROM customers' } : { path: `lanes/${id}.txt`, content: id } }));
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: `independent steps ${i}`, plan: { steps: [...steps, { stepId: 'z', tool: 'read_file', args: { path: 'lanes/a.txt' }, dependsOn: ['a', 'b', 'c', 'd', 'e'] }] } } });
+      expect(submitted.errors).toBeUndefined();
+      ids.push(submitted.data.submitTask.id as string);
+    }
+    for (const id of ids) {
+      const done = await until('completion', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'COMPLETED');
+      expect(done.data.task.steps.every((s: Json) => s.executed)).toBe(true);
+      const checked = await gql(demo.approverKey, 'query($id: ID!) { determinismCheck(taskId: $id) { deterministic drift } }', { id });
+      expect(checked.data.determinismCheck).toEqual({ deterministic: true, drift: null });
+    }
   }, 60_000);
 
   it('cancels a task waiting for approval', async () => {

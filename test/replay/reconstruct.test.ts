@@ -29,6 +29,30 @@ describe('reconstruct', () => {
     expect(kinds.at(-1)).toBe('task.closed');
   });
 
+  it('reads a quick tool run as a local activity (a marker) as it reads the ordinary tool activity', () => {
+    const ordinary = reconstruct(governedHistory(SCENARIOS.allowed!));
+    const quick = reconstruct(governedHistory({ ...SCENARIOS.allowed!, quickTools: true }));
+    expect(quick.unrecognised).toEqual([]);
+    const executions = (r: typeof quick) => r.steps.map((s) => [s.stepId, s.state, s.execution]);
+    expect(executions(quick)).toEqual(executions(ordinary));
+    expect(quick.summary.retries).toEqual({ total: 1, byActivity: { executeQuickTool: 1 } });
+    expect(quick.summary.budget).toEqual(ordinary.summary.budget);
+    expect(quick.timeline.filter((e) => e.kind === 'tool.executed').map((e) => e.stepId)).toEqual(['read', 'write']);
+  });
+
+  it('charges a tool activity that never answered to its step when the history names the step, and reports it either way', () => {
+    const spec = { taskId: 'task-exhausted', steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'a.txt', content: 'x' }, verdict: 'ALLOW' as const, toolExhausted: true }] };
+    const ordinary = reconstruct(governedHistory(spec));
+    expect(ordinary.unrecognised).toEqual([]);
+    expect(ordinary.steps[0]).toMatchObject({ state: 'FAILED', execution: { ok: false, error: { code: 'TOOL_UNAVAILABLE' }, attempts: 5 } });
+    // a local activity's failure marker keeps no input: the step's failure comes from recordStep, the call is listed as failed
+    const quick = reconstruct(governedHistory({ ...spec, quickTools: true }));
+    expect(quick.unrecognised).toEqual([]);
+    expect(quick.steps[0]).toMatchObject({ state: 'FAILED' });
+    expect(quick.timeline.find((e) => e.kind === 'activity.failed')).toMatchObject({ data: { activity: 'executeQuickTool', attempts: 5, failure: expect.stringContaining('tool host unreachable') } });
+    expect(quick.summary.budget).toMatchObject({ reservations: 1, settled: 0, released: 1 });
+  });
+
   it('records a denial with its determining policies and the skipped dependant', () => {
     const r = reconstruct(governedHistory(SCENARIOS.deniedSkipped!));
     const [escape, send] = r.steps;

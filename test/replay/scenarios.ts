@@ -24,6 +24,8 @@ export interface StepSpec {
   policies?: string[];
   budgetExceeded?: boolean;
   toolFails?: boolean;
+  /** Every attempt of the tool activity failed (it never answered; the workflow releases the budget). */
+  toolExhausted?: boolean;
   attempts?: number;
   toolDigest?: string;
 }
@@ -37,6 +39,8 @@ export interface TaskSpec {
   steps: StepSpec[];
   start?: string;
   policySetVersion?: string;
+  /** Tools run as the local activity executeQuickTool (a marker), as the workflow runs quick built-in tools. */
+  quickTools?: boolean;
   /** Decide with a real assessor instead of the verdicts (the flow then follows its decisions). */
   assessWith?: (plan: ExecutionPlan, stepId: string, identity: AgentIdentity, now: Date) => StepAssessment;
 }
@@ -147,7 +151,17 @@ class Sim {
     const run = step.toolFails
       ? { ok: false, resultDigest: '', error: { code: 'TOOL_ERROR', message: 'upstream returned 500' }, usage }
       : { ok: true, resultDigest: digestJson({ result: step.stepId }), result: { result: step.stepId }, usage };
-    this.h.activity('executeTool', { ...b, planVersion: this.planVersion }, run, { attempt: step.attempts ?? 1, durationMs: 40, tool: true });
+    const call = { ...b, planVersion: this.planVersion };
+    if (step.toolExhausted) {
+      const failure = 'tool host unreachable';
+      if (this.spec.quickTools) this.h.localActivity('executeQuickTool', undefined, { attempt: step.attempts ?? 5, fail: failure });
+      else this.h.activity('executeTool', call, undefined, { attempt: step.attempts ?? 5, fail: failure, durationMs: 40, tool: true });
+      this.governance('settleBudget', { ...this.base, reservationKey: key, usage: null });
+      Object.assign(v, { executed: false, state: 'FAILED', error: { code: 'TOOL_UNAVAILABLE', message: failure } });
+      return this.record(v);
+    }
+    if (this.spec.quickTools) this.h.localActivity('executeQuickTool', { input: call, output: run }, { attempt: step.attempts ?? 1 });
+    else this.h.activity('executeTool', call, run, { attempt: step.attempts ?? 1, durationMs: 40, tool: true });
     this.governance('settleBudget', { ...this.base, reservationKey: key, usage: run.ok ? usage : null });
     Object.assign(v, { executed: run.ok, state: run.ok ? 'EXECUTED' : 'FAILED', ...(run.ok ? { resultDigest: run.resultDigest } : { error: run.error }) });
     this.record(v);
