@@ -1,7 +1,8 @@
 /**
- * @module executeTool: act once per task step. The claim in tool_executions makes a retried
- * activity return the first outcome instead of acting again; a claim left RUNNING by a dead worker
- * is taken over only after its lease (or by a later Temporal attempt, which implies the earlier one died).
+ * @module executeTool: act once per task step. The claim in tool_executions makes a retried activity
+ * (or a local activity run again after its worker died) return the first outcome instead of acting
+ * again; a claim left RUNNING by a dead worker is taken over once its lease has expired, and the
+ * attempt that finds it running asks to be retried just after that.
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -21,6 +22,15 @@ function asRunResult(outcome: { status: string; result: unknown; error: unknown 
   if (outcome.status === 'SUCCEEDED') return { ok: true, result: outcome.result, resultDigest: digestJson(outcome.result ?? null), usage };
   const error = (outcome.error ?? { code: 'TOOL_FAILED', message: 'the tool failed' }) as { code: string; message: string };
   return { ok: false, resultDigest: digestJson({ error }), error, usage };
+}
+
+/**
+ * The usage of an outcome an earlier attempt recorded: the tool's per-call cost when it succeeded and
+ * the time it took. (A tool's own usage report is not kept with the outcome.)
+ */
+function reusedUsage(e: { status: string; startedAt: string; finishedAt: string | null }, perCallUsd: number): ToolRunResult['usage'] {
+  const wallTimeMs = e.finishedAt ? Math.max(0, Date.parse(e.finishedAt) - Date.parse(e.startedAt)) : 0;
+  return e.status === 'SUCCEEDED' ? { costUsd: perCallUsd, tokens: 0, wallTimeMs } : { ...NO_USAGE, wallTimeMs };
 }
 
 function heartbeatWhile<T>(work: Promise<T>): Promise<T> {
@@ -53,10 +63,23 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
       const registered = await getTool(deps.db, tenant, step.tool);
       if (!registered || registered.status !== 'ACTIVE') return asRunResult({ status: 'FAILED', result: null, error: { code: 'TOOL_UNAVAILABLE', message: `tool \`${step.tool}\` is not registered or disabled` } });
       const attempt = currentAttempt();
-      const claim = await claimExecution(deps.db, { key, tenant, taskId, stepId, tool: step.tool, now: deps.now(), leaseMs: deps.toolLeaseMs ?? 12_000 });
+      const now = deps.now();
+      const claim = await claimExecution(deps.db, { key, tenant, taskId, stepId, tool: step.tool, now, leaseMs: deps.toolLeaseMs ?? 12_000 });
+      const record = async (recorded: ToolRunResult): Promise<ToolRunResult> => {
+        // why on every path: an attempt that died after the tool finished left these undone; both are idempotent.
+        await upsertStep(deps.db, { taskId, stepId, tool: step.tool, args: step.args, executed: recorded.ok, ...(recorded.ok ? { result: recorded.result ?? null } : { error: recorded.error }) });
+        await audit(deps, deps.db, {
+          tenant, taskId, stepId, type: recorded.ok ? 'tool.executed' : 'tool.failed', actor: { kind: 'agent', id: agentId },
+          data: { tool: step.tool, argsDigest: digestJson(step.args), resultDigest: recorded.resultDigest, usage: recorded.usage, ...(recorded.error ? { error: recorded.error } : {}), attempt },
+        });
+        // why without the result: history keeps its digest only (results can be large or sensitive).
+        return { ...recorded, result: undefined };
+      };
       if (!claim.claimed) {
-        if (claim.execution.status !== 'RUNNING') return asRunResult(claim.execution);
-        throw ApplicationFailure.retryable(`step \`${stepId}\` is being executed by another attempt`, 'EXECUTION_IN_PROGRESS');
+        if (claim.execution.status !== 'RUNNING') return record(asRunResult(claim.execution, reusedUsage(claim.execution, registered.definition.cost.perCallUsd)));
+        // why the delay: retrying before the lease ends only finds the claim held again and spends an attempt.
+        const leaseLeftMs = Date.parse(claim.execution.leaseExpiresAt) - now.getTime();
+        throw ApplicationFailure.create({ message: `step \`${stepId}\` is being executed by another attempt`, type: 'EXECUTION_IN_PROGRESS', nextRetryDelay: Math.max(200, leaseLeftMs + 100) });
       }
       const started = Date.now();
       const outcome = await heartbeatWhile(deps.tools.execute(registered.definition, { tenant, taskId, stepId, executionKey: key, args: step.args, db: deps.db }));
@@ -68,13 +91,7 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
       const done = await completeExecution(deps.db, outcome.ok
         ? { ...held, status: 'SUCCEEDED', result: outcome.result ?? null }
         : { ...held, status: 'FAILED', error: outcome.error });
-      const recorded = asRunResult(done ?? { status: outcome.ok ? 'SUCCEEDED' : 'FAILED', result: outcome.ok ? outcome.result : null, error: outcome.ok ? null : outcome.error }, usage);
-      await upsertStep(deps.db, { taskId, stepId, tool: step.tool, args: step.args, executed: recorded.ok, ...(recorded.ok ? { result: recorded.result ?? null } : { error: recorded.error }) });
-      await audit(deps, deps.db, {
-        tenant, taskId, stepId, type: recorded.ok ? 'tool.executed' : 'tool.failed', actor: { kind: 'agent', id: agentId },
-        data: { tool: step.tool, argsDigest: digestJson(step.args), resultDigest: recorded.resultDigest, usage, ...(recorded.error ? { error: recorded.error } : {}), attempt },
-      });
-      return { ...recorded, result: undefined };
+      return record(asRunResult(done ?? { status: outcome.ok ? 'SUCCEEDED' : 'FAILED', result: outcome.ok ? outcome.result : null, error: outcome.ok ? null : outcome.error }, usage));
     },
   };
 }

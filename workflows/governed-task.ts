@@ -17,6 +17,7 @@ import {
 import type { DecisionReason, ExecutionPlan, PlanStep, StepAssessment } from '../governance/types.js';
 import type { ApprovalDecisionSignal, GovernedTaskActivities, GovernedTaskInput, QuickToolActivity, RecordedActivities, StepView, TaskOutcome, TaskView, ToolResultSignal, ToolRunResult } from './contract.js';
 import { approvalDecisionSignal, cancelSignal, DEFAULT_RESULT_TIMEOUT_MS, GOVERNANCE_ACTIVITIES, QUICK_TOOLS, statusQuery, toolResultSignal } from './messages.js';
+import { LocalLane } from './local-lane.js';
 import { riskLevelOf, taskOutcome } from './outcome.js';
 
 // why local activities: the governance steps are short, idempotent and bound to the database; run
@@ -333,29 +334,20 @@ type GovernanceCalls = Omit<GovernedTaskActivities, 'executeTool'> & {
   executeQuickTool?: GovernedTaskActivities['executeTool'];
 };
 
-/**
- * Starts each call when the one before it has settled, in the order they were asked for. Promise
- * chaining is deterministic, and each call runs in the cancellation scope it was asked from.
- */
-class LocalLane {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(call: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(call, call);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 /** Without a lane, calls start at once (histories recorded before LOCAL_ACTIVITIES_IN_ORDER_PATCH). */
 function governanceCalls(lane: LocalLane | undefined): GovernanceCalls {
-  const start = <T>(call: () => Promise<T>): Promise<T> => (lane ? lane.run(call) : call());
+  // why the copy: a queued call must send what it was asked with, even if the caller's view changes meanwhile.
+  const start = <I, T>(input: I, call: (input: I) => Promise<T>): Promise<T> => {
+    if (!lane) return call(input);
+    const asked = JSON.parse(JSON.stringify(input)) as I;
+    return lane.run(() => call(asked));
+  };
   const calls = {} as Record<string, (input: unknown) => Promise<unknown>>;
   for (const name of GOVERNANCE_ACTIVITIES) {
     const run = local[name] as (input: unknown) => Promise<{ output: unknown }>;
-    calls[name] = (input) => start(async () => (await run(input)).output);
+    calls[name] = (input) => start(input, async (asked) => (await run(asked)).output);
   }
   const governance = calls as unknown as GovernanceCalls;
-  if (lane) governance.executeQuickTool = (input) => start(async () => (await quickTools.executeQuickTool(input)).output);
+  if (lane) governance.executeQuickTool = (input) => start(input, async (asked) => (await quickTools.executeQuickTool(asked)).output);
   return governance;
 }

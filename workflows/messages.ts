@@ -32,5 +32,7 @@ export const GOVERNANCE_ACTIVITIES: readonly GovernanceActivityName[] = Object.f
  * tools that reach the network (http_get, registered HTTP tools) stay ordinary activities with
  * heartbeats, so a slow one never holds a workflow task open. The names are those the tool runtime
  * always runs with its built-in executors, whatever a tenant registered under them.
+ * INVARIANT: the list is part of the workflow's behaviour; changing it needs a new patch id (a quick
+ * tool records a marker where an ordinary one records activity events).
  */
 export const QUICK_TOOLS: readonly string[] = Object.freeze(['read_file', 'write_file', 'send_email', 'run_sql']);

@@ -59,7 +59,9 @@ export function createDurableGovernor(opts: DurableOptions): CallGovernor {
       } catch (e) {
         verdict = { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'EVALUATION_FAILED', message: `the API could not decide the call: ${(e as Error).message}` }] };
       }
-      await opts.audit.append(callAuditInput(call, verdict, now()));
+      // why 'written' for an allowed call: the outcome record's flush, awaited before the result is
+      // returned, covers this line too (one flush per call, as in local mode); a refusal is final, so it waits.
+      await opts.audit.append(callAuditInput(call, verdict, now()), { wait: verdict.decision === 'ALLOW' ? 'written' : 'durable' });
       return verdict;
     },
     async recordOutcome(call, verdict, outcome) {

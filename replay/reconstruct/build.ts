@@ -55,8 +55,11 @@ function onActivity(s: ReplayState, call: ActivityCall): void {
   if (ms !== undefined) s.activityMs[call.name] = (s.activityMs[call.name] ?? 0) + ms;
   if (!call.closed) return s.unknown(call, `activity \`${call.name}\` had not closed when the history was read`);
   const handler = HANDLERS[call.name];
-  // why the input check: a failed local activity's marker keeps no input, so no step to charge it to.
-  if (call.closeType !== 'Completed' && !(TOOL_ACTIVITIES.has(call.name) && call.input !== undefined)) {
+  // why the input check: a failed local activity's marker keeps no input; its step is learnt from the
+  // FAILED step recorded next (onRecordStep), and the call is listed as failed meanwhile.
+  const unattributed = TOOL_ACTIVITIES.has(call.name) && call.input === undefined;
+  if (call.closeType !== 'Completed' && (unattributed || !TOOL_ACTIVITIES.has(call.name))) {
+    if (unattributed) s.unattributedToolFailures.push(call);
     s.add({ at: callAt(call), kind: 'activity.failed', actor: SYSTEM, eventIds: callEventIds(call), summary: `activity \`${call.name}\` ${call.closeType?.toLowerCase() ?? 'failed'} after ${call.attempt} attempt(s): ${call.failure ?? ''}`, data: { activity: call.name, attempts: call.attempt, failure: call.failure } });
     if (!handler) s.unknown(call, `activity \`${call.name}\` is not one of the governed-task activities`);
     return;

@@ -25,6 +25,11 @@ export class ReplayState {
   readonly budget = { reservations: 0, exceeded: 0, settled: 0, released: 0, settledUsage: { costUsd: 0, tokens: 0, wallTimeMs: 0 } };
   readonly retries = { total: 0, byActivity: {} as Record<string, number> };
   readonly activityMs: Record<string, number> = {};
+  /**
+   * Tool calls run as local activities that failed for good: their markers keep no input, so the step
+   * they belong to is learnt from the FAILED step the workflow records next (recordStep).
+   */
+  readonly unattributedToolFailures: ActivityCall[] = [];
   awaitingApprovalMs = 0;
   outcome?: { status: string; outcome?: string; reasons: DecisionReason[]; riskLevel?: string };
   closed?: { status: string; at?: string };

@@ -105,6 +105,7 @@ export function onRecordStep(s: ReplayState, call: ActivityCall): void {
   step.reasons = [...v.reasons];
   if (typeof v.decision === 'string' && ['ALLOW', 'DENY', 'REQUIRE_APPROVAL'].includes(v.decision)) step.decision = v.decision as typeof step.decision;
   const base = { at: callAt(call), stepId: v.stepId, actor: SYSTEM, eventIds: callEventIds(call) };
+  if (v.state === 'FAILED' && !step.execution && s.unattributedToolFailures.length > 0) chargeToolFailure(s, step, v, base);
   if (v.state === 'SKIPPED') s.add({ ...base, kind: 'step.skipped', summary: `step \`${v.stepId}\` skipped: ${reasonText(v.reasons)}`, data: { reasons: v.reasons } });
   if (v.state === 'CANCELLED') s.add({ ...base, kind: 'step.cancelled', summary: `step \`${v.stepId}\` cancelled`, data: { reasons: v.reasons } });
 }
@@ -119,4 +120,18 @@ export function onRecordOutcome(s: ReplayState, call: ActivityCall): void {
     summary: `task ${v.outcome ?? v.status}${v.reasons.length ? `: ${reasonText(v.reasons)}` : ''}`,
     data: { outcome: v.outcome ?? v.status, reasons: v.reasons, riskLevel: v.riskLevel },
   });
+}
+
+/**
+ * A tool call that failed for good as a local activity, charged to the step the workflow recorded as
+ * FAILED after it: the step's execution and a `tool.failed` entry, as for the ordinary tool activity.
+ */
+function chargeToolFailure(s: ReplayState, step: ReturnType<ReplayState['step']>, v: { stepId: string; error?: unknown }, base: { at: string | undefined; stepId: string; actor: typeof SYSTEM; eventIds: number[] }): void {
+  const call = s.unattributedToolFailures.shift()!;
+  const recorded = v.error as { code?: unknown; message?: unknown } | undefined;
+  const error = typeof recorded?.code === 'string' && typeof recorded.message === 'string'
+    ? { code: recorded.code, message: recorded.message }
+    : { code: 'TOOL_UNAVAILABLE', message: call.failure ?? 'the tool activity did not complete' };
+  step.execution = { ok: false, error, attempts: call.attempt };
+  s.add({ ...base, eventIds: [...callEventIds(call), ...base.eventIds], kind: 'tool.failed', summary: `tool \`${step.tool}\` failed after ${call.attempt} attempt(s): ${error.message}`, data: { error, attempts: call.attempt } });
 }

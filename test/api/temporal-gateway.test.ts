@@ -143,6 +143,12 @@ describe('the API through Temporal', () => {
       expect(done.data.task.steps.every((s: Json) => s.executed)).toBe(true);
       const checked = await gql(demo.approverKey, 'query($id: ID!) { determinismCheck(taskId: $id) { deterministic drift } }', { id });
       expect(checked.data.determinismCheck).toEqual({ deterministic: true, drift: null });
+      // the invariant replay needs: local activities finish in the order they were scheduled (sequence numbers ascend)
+      const history = await stack.temporal.workflow.getHandle(id).fetchHistory();
+      const seqs = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+        .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0]!.data!).toString('utf8')) as { seq: number }).seq);
+      expect(seqs.length).toBeGreaterThan(20);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
   }, 60_000);
 

@@ -45,11 +45,13 @@ describe('reconstruct', () => {
     const ordinary = reconstruct(governedHistory(spec));
     expect(ordinary.unrecognised).toEqual([]);
     expect(ordinary.steps[0]).toMatchObject({ state: 'FAILED', execution: { ok: false, error: { code: 'TOOL_UNAVAILABLE' }, attempts: 5 } });
-    // a local activity's failure marker keeps no input: the step's failure comes from recordStep, the call is listed as failed
+    // a local activity's failure marker keeps no input: the call is listed as failed, and charged to the step recorded FAILED next
     const quick = reconstruct(governedHistory({ ...spec, quickTools: true }));
     expect(quick.unrecognised).toEqual([]);
-    expect(quick.steps[0]).toMatchObject({ state: 'FAILED' });
+    expect(quick.steps[0]).toMatchObject({ state: 'FAILED', execution: { ok: false, error: { code: 'TOOL_UNAVAILABLE', message: 'tool host unreachable' }, attempts: 5 } });
     expect(quick.timeline.find((e) => e.kind === 'activity.failed')).toMatchObject({ data: { activity: 'executeQuickTool', attempts: 5, failure: expect.stringContaining('tool host unreachable') } });
+    expect(quick.timeline.filter((e) => e.kind === 'tool.failed').map((e) => e.stepId)).toEqual(['w']);
+    expect(ordinary.timeline.filter((e) => e.kind === 'tool.failed').map((e) => e.stepId)).toEqual(['w']);
     expect(quick.summary.budget).toMatchObject({ reservations: 1, settled: 0, released: 1 });
   });
 

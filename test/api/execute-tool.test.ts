@@ -1,0 +1,80 @@
+/**
+ * The tool activity run again for a step that already acted: what a local activity does when its worker
+ * died before the workflow task completed (the next worker runs it again from the start), and what a
+ * retried ordinary activity does. Real database, real tool runtime, the demo tenant's real tasks.
+ */
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { claimExecution } from '../../db/queries/tool-executions.js';
+import { executionKey } from '../../activities/assess.js';
+import { digestJson } from '../../lib/canonical-json.js';
+import { createToolRuntime } from '../../tools/runtime.js';
+import { startRealApi, type Json, type RealApi } from '../support/real-api.js';
+
+describe('executeTool run again for a step that already acted', () => {
+  let stack: RealApi;
+  let activities: ReturnType<typeof createActivities>;
+  const SUBMIT = 'mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id } }';
+  const TASK = 'query($id: ID!) { task(id: $id) { status outcome steps { stepId state executed approval { id status } } } }';
+
+  beforeAll(async () => {
+    stack = await startRealApi({ taskQueue: 'execute-tool-test' });
+    activities = createActivities({ db: stack.db.pool, tools: createToolRuntime({ pool: stack.db.pool, sandboxDir: join(stack.dataDir, 'sandbox') }), now: () => new Date() });
+  }, 180_000);
+  afterAll(async () => stack?.close());
+
+  async function finished(id: string): Promise<Json> {
+    for (let i = 0; i < 150; i++) {
+      const r = await stack.ok(stack.demo.agentToken, TASK, { id });
+      if (r.task.outcome) return r.task;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`task ${id} did not finish`);
+  }
+
+  async function callOf(id: string, stepId: string) {
+    const { rows } = await stack.db.pool.query<{ tenant: string; agent_id: string; plan: unknown }>('SELECT tenant, agent_id, plan FROM tasks WHERE id = $1', [id]);
+    const row = rows[0]!;
+    return { taskId: id, tenant: row.tenant, agentId: row.agent_id, stepId, planVersion: digestJson(row.plan) };
+  }
+
+  it('answers the recorded outcome without acting again: no result in the answer, the per-call cost as usage', async () => {
+    // an internal e-mail needs no approval; the outbox row is what the tool did
+    const id = (await stack.ok(stack.demo.agentToken, SUBMIT, { i: { goal: 'mail once', plan: { steps: [{ stepId: 'm', tool: 'send_email', args: { to: 'ops@example.com', subject: 'once', body: 'only once' } }] } } })).submitTask.id as string;
+    expect((await finished(id)).outcome).toBe('COMPLETED');
+    const count = async (sql: string) => (await stack.db.pool.query<{ n: string }>(sql, [id])).rows[0]!.n;
+    const outbox = () => count('SELECT count(*) AS n FROM outbox_emails WHERE task_id = $1');
+    const executed = () => count("SELECT count(*) AS n FROM audit_events WHERE task_id = $1 AND event_type = 'tool.executed'");
+    expect([await outbox(), await executed()]).toEqual(['1', '1']);
+    const { rows: [exec] } = await stack.db.pool.query<{ started_at: Date; finished_at: Date }>('SELECT started_at, finished_at FROM tool_executions WHERE key = $1', [executionKey(id, 'm')]);
+
+    const again = await activities.executeTool(await callOf(id, 'm'));
+    expect(again).toMatchObject({ ok: true, resultDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // why no result: history keeps the digest only
+    expect(again.result).toBeUndefined();
+    expect(again.usage).toEqual({ costUsd: 0.01, tokens: 0, wallTimeMs: exec!.finished_at.getTime() - exec!.started_at.getTime() });
+    // nothing sent twice, and the audit event is the same one (derived id), not a second
+    expect([await outbox(), await executed()]).toEqual(['1', '1']);
+  });
+
+  it('asks to be retried when the lease of a running attempt ends, instead of acting beside it', async () => {
+    // an external e-mail waits for approval: its step is assessed and not yet executed
+    const id = (await stack.ok(stack.demo.agentToken, SUBMIT, { i: { goal: 'mail later', plan: { steps: [{ stepId: 'm', tool: 'send_email', args: { to: 'zed@partner.test', subject: 's', body: 'b' } }] } } })).submitTask.id as string;
+    const call = await callOf(id, 'm');
+    const now = new Date();
+    const held = await claimExecution(stack.db.pool, { key: executionKey(id, 'm'), tenant: call.tenant, taskId: id, stepId: 'm', tool: 'send_email', now, leaseMs: 5_000 });
+    expect(held.claimed).toBe(true);
+    const err = await activities.executeTool(call).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).type).toBe('EXECUTION_IN_PROGRESS');
+    expect((err as ApplicationFailure).nonRetryable).toBe(false);
+    const delay = Number((err as ApplicationFailure).nextRetryDelay);
+    expect(delay).toBeGreaterThan(3_000);
+    expect(delay).toBeLessThanOrEqual(5_200);
+    const outbox = await stack.db.pool.query("SELECT 1 FROM outbox_emails WHERE task_id = $1", [id]);
+    expect(outbox.rowCount).toBe(0);
+    await stack.ok(stack.adminToken, 'mutation($id: ID!) { cancelTask(id: $id, reason: "test done") { id } }', { id }).catch(() => undefined);
+  });
+});
