@@ -131,12 +131,12 @@ describe('reconstruct', () => {
     }
   });
 
-  it.each([
-    ['real-allowed', 'COMPLETED', { ALLOW: 2, DENY: 0, REQUIRE_APPROVAL: 0, NOT_ASSESSED: 0 }, []],
-    ['real-denied-skipped', 'BLOCKED', { ALLOW: 0, DENY: 1, REQUIRE_APPROVAL: 0, NOT_ASSESSED: 1 }, []],
-    ['real-approval-approved', 'COMPLETED', { ALLOW: 0, DENY: 0, REQUIRE_APPROVAL: 1, NOT_ASSESSED: 0 }, ['APPROVED']],
-    ['real-approval-expired', 'BLOCKED', { ALLOW: 0, DENY: 0, REQUIRE_APPROVAL: 1, NOT_ASSESSED: 0 }, ['EXPIRED']],
-  ])('reconstructs the history %s recorded from the running product', (name, outcome, byDecision, approvals) => {
+  it.each(['real', 'parallel', 'lane'].flatMap((gen) => [
+    [`${gen}-allowed`, 'COMPLETED', { ALLOW: 2, DENY: 0, REQUIRE_APPROVAL: 0, NOT_ASSESSED: 0 }, []],
+    [`${gen}-denied-skipped`, 'BLOCKED', { ALLOW: 0, DENY: 1, REQUIRE_APPROVAL: 0, NOT_ASSESSED: 1 }, []],
+    [`${gen}-approval-approved`, 'COMPLETED', { ALLOW: 0, DENY: 0, REQUIRE_APPROVAL: 1, NOT_ASSESSED: 0 }, ['APPROVED']],
+    [`${gen}-approval-expired`, 'BLOCKED', { ALLOW: 0, DENY: 0, REQUIRE_APPROVAL: 1, NOT_ASSESSED: 0 }, ['EXPIRED']],
+  ] as const))('reconstructs the history %s recorded from the running product', (name, outcome, byDecision, approvals) => {
     const h = JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')) as { events: Array<Record<string, unknown>> };
     const r = reconstruct(h);
     expect(r.unrecognised).toEqual([]);
@@ -144,6 +144,10 @@ describe('reconstruct', () => {
     expect(r.summary.approvals.map((a) => a.status)).toEqual(approvals);
     if (approvals[0] === 'APPROVED') expect(r.summary.approvals[0]).toMatchObject({ decidedBy: 'bob@demo.test', reason: 'partner is known' });
     expect(r.summary.identity?.keyId).toBeTruthy();
+    // the tool runs are read from either form (activity or quick-tool marker)
+    const executed = r.steps.filter((s) => s.state === 'EXECUTED');
+    for (const s of executed) expect(s.execution).toMatchObject({ ok: true, resultDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(executed.length).toBe(outcome === 'COMPLETED' ? byDecision.ALLOW + byDecision.REQUIRE_APPROVAL : 0);
   });
 
   it('changes the history digest when a payload changes', () => {

@@ -1,7 +1,9 @@
 /**
  * Records real governed-task histories from the running product into test/fixtures/histories/
- * (run: npx tsx test/replay/record-real.ts). Starts `bin/interceptor start` on temporary ports and
- * data, drives it over GraphQL, fetches each history with the Temporal client, stops the process.
+ * (run: npx tsx test/replay/record-real.ts [prefix]). Starts `bin/interceptor start` on temporary ports
+ * and data, drives it over GraphQL, fetches each history with the Temporal client, stops the process.
+ * The prefix names a generation of the workflow code: `real` (before any patch), `parallel`
+ * (parallel-governance-1), `lane` (local-activities-in-order-1); each must keep replaying.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { ADMIN_TOKEN, eventually, freePort, gqlOk } from '../e2e/stack.js';
 
 const BIN = fileURLToPath(new URL('../../bin/interceptor', import.meta.url));
 const OUT = fileURLToPath(new URL('../fixtures/histories/', import.meta.url));
+const PREFIX = process.argv[2] ?? 'real';
 const plan = (steps: unknown[]) => ({ planId: `p-${Math.random().toString(36).slice(2)}`, goal: 'recorded', steps });
 
 async function main(): Promise<void> {
@@ -37,12 +40,12 @@ async function main(): Promise<void> {
     const done = (id: string) => eventually(async () => (await task(id)).task.outcome, 60_000, `task ${id}`);
     const mail = { stepId: 'm', tool: 'send_email', args: { to: 'carol@partner.test', subject: 'hi', body: 'hello' } };
     const ids: Record<string, string> = {
-      'real-allowed': await submit([{ stepId: 'r', tool: 'write_file', args: { path: 'a.txt', content: 'a' } }, { stepId: 'w', tool: 'read_file', args: { path: 'a.txt' }, dependsOn: ['r'] }]),
-      'real-denied-skipped': await submit([{ stepId: 'x', tool: 'read_file', args: { path: '../../etc/passwd' } }, { stepId: 'y', tool: 'write_file', args: { path: 'b.txt', content: 'b' }, dependsOn: ['x'] }]),
-      'real-approval-approved': await submit([mail]),
-      'real-approval-expired': await submit([mail]),
+      [`${PREFIX}-allowed`]: await submit([{ stepId: 'r', tool: 'write_file', args: { path: 'a.txt', content: 'a' } }, { stepId: 'w', tool: 'read_file', args: { path: 'a.txt' }, dependsOn: ['r'] }]),
+      [`${PREFIX}-denied-skipped`]: await submit([{ stepId: 'x', tool: 'read_file', args: { path: '../../etc/passwd' } }, { stepId: 'y', tool: 'write_file', args: { path: 'b.txt', content: 'b' }, dependsOn: ['x'] }]),
+      [`${PREFIX}-approval-approved`]: await submit([mail]),
+      [`${PREFIX}-approval-expired`]: await submit([mail]),
     };
-    const held = await eventually(async () => (await task(ids['real-approval-approved']!)).task.steps[0]?.approval?.status === 'PENDING' && (await task(ids['real-approval-approved']!)).task.steps[0]!.approval!.id, 30_000, 'approval');
+    const held = await eventually(async () => (await task(ids[`${PREFIX}-approval-approved`]!)).task.steps[0]?.approval?.status === 'PENDING' && (await task(ids[`${PREFIX}-approval-approved`]!)).task.steps[0]!.approval!.id, 30_000, 'approval');
     await gqlOk(url, approver, `mutation($i: DecideApprovalInput!) { decideApproval(input: $i) { status } }`, { i: { approvalId: held, decision: 'APPROVE', reason: 'partner is known' } });
     for (const id of Object.values(ids)) await done(id);
     const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${temporalPort}` }) });
