@@ -197,6 +197,39 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
   });
 });
 
+describe('kill -9 in the middle of a quick tool', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await createStack({ backend: 'pglite' });
+    await stack.start();
+  }, 180_000);
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it('runs the task on after a restart: the held claim is taken over when its lease ends, and the tool is recorded once', async () => {
+    const agent = await registerAgent(stack.url, 'demo', 'crash-agent', ['sql:read']);
+    const input = { goal: 'slow query', idempotencyKey: 'crash-mid-tool', plan: plan([{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT pg_sleep(4) AS slept' } }]) };
+    // the whole task is one workflow task; 1.5 s after the submit the query is sleeping inside the tool
+    const inFlight = gql(stack.url, agent.token, SUBMIT, { input }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 1_500));
+    await stack.kill('SIGKILL');
+    await inFlight;
+    await stack.start();
+    // the same idempotency key answers the task the first submit recorded
+    const id = await submit(stack.url, agent.token, input);
+    const t = await finished(stack.url, agent.token, id, 90_000);
+    expect(t.outcome).toBe('COMPLETED');
+    expect(t.steps[0]).toMatchObject({ state: 'EXECUTED', executed: true });
+    const investigator = await apiKey(stack.url, 'demo', 'ivy@demo.test', ['INVESTIGATOR']);
+    const audit = await gqlOk<{ auditEvents: { edges: { node: { type: string } }[] } }>(stack.url, investigator, `query($id: ID!) { auditEvents(taskId: $id, first: 100) { edges { node { type } } } }`, { id });
+    expect(audit.auditEvents.edges.filter((e) => e.node.type === 'tool.executed')).toHaveLength(1);
+    // the restarted worker found the dead attempt's claim held and waited for its lease (a retried attempt)
+    const replayed = await gqlOk<{ replay: { summary: { retries: { byActivity: Record<string, number> } } } }>(stack.url, investigator, `query($id: ID!) { replay(taskId: $id) { summary } }`, { id });
+    expect(replayed.replay.summary.retries.byActivity.executeQuickTool).toBeGreaterThanOrEqual(1);
+  }, 150_000);
+});
+
 describe('approval expiry end to end', () => {
   let stack: Stack;
   let agent: { id: string; token: string };
