@@ -54,6 +54,7 @@ function emailRule(s: PiiSettings): StringRule {
   return {
     kind: 'email',
     pattern: /(?<![A-Za-z0-9._%+-])(?<local>[A-Za-z0-9._%+-]{1,64})@(?<domain>(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24})(?![A-Za-z0-9-])/g,
+    hint: /@/,
     replace: (m, g) => (s.mode === 'hash' ? digest('email', m.toLowerCase(), s) : `${(g.local ?? '').charAt(0)}***@${g.domain}`),
   };
 }
@@ -64,6 +65,7 @@ function cardRule(s: PiiSettings): StringRule {
     // Issuer ranges start with 2-6 (Mastercard 2-series, Amex, Visa, Mastercard, Discover); this keeps
     // millisecond timestamps and most numeric ids out.
     pattern: /(?<![\w.+])(?<num>[2-6]\d{3}(?:[ -]?\d){9,15})(?!\w)/g,
+    hint: /[2-6]\d{3}/,
     replace: (m) => {
       const d = digitsOf(m);
       if (d.length < 13 || d.length > 19 || !luhnValid(d)) return null;
@@ -76,6 +78,7 @@ function ibanRule(s: PiiSettings): StringRule {
   return {
     kind: 'iban',
     pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g,
+    hint: /[A-Z]{2}\d{2}/,
     replace: (m) => {
       if (!ibanValid(m)) return null;
       const n = m.replace(/ /g, '');
@@ -90,6 +93,8 @@ function phoneRule(s: PiiSettings): StringRule {
     // Needs a leading `+` or separators between groups, and 10-15 digits: bare digit runs (ids,
     // epoch seconds), dates, times and IPv4 addresses are left alone.
     pattern: /(?<![\w+])(?<!\d[.:/-])(?:\+\d{10,15}|(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,5}){1,4})(?!\w|[.:/-]\d)/g,
+    // every match has a group of digits, a separator and two more digits, or a `+` and ten digits
+    hint: /\d[ .-]\d\d|\+\d{10}/,
     replace: (m) => {
       const d = digitsOf(m);
       if (d.length < 10 || d.length > 15 || isIpv4(m)) return null;

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../lib/canonical-json.js';
+import { piiRules, PII_KINDS } from './pii.js';
 import { redact, type RedactionOptions } from './redact.js';
+import { SECRET_RULES } from './rules.js';
 
 const SECRETS = [
   'ik_Qm9vdHN0cmFwLXNlY3JldC1rZXktZm9yLXRlc3RzMDE',
@@ -37,5 +39,28 @@ describe('redact: properties', () => {
       const twice = redact(once.value, opts);
       expect(canonicalJson(twice.value)).toBe(canonicalJson(once.value));
     }), { numRuns: 300 });
+  });
+});
+
+describe('redact: rule hints', () => {
+  const RULES = [...SECRET_RULES, ...piiRules(PII_KINDS, { mode: 'mask' })];
+  // why a wider alphabet: each rule's own literals, so that real matches occur often
+  const hintChar = fc.constantFrom(...'ab X9 0123456789 2345 .-+@:/()=_[]"\'\nBearer Basic eyJ ik_ sk- AKIA ghp_ xoxb- password: token= DE89 -----BEGIN PRIVATE KEY----- https://u:p@h'.split(/(?=[ ])/));
+  const hintText = fc.array(fc.oneof(hintChar, fc.constantFrom(...'0123456789-. +'.split(''))), { maxLength: 30 }).map((cs) => cs.join(''));
+
+  it('has a hint for every rule, and every text a rule matches passes that hint (a hint never hides a match)', () => {
+    for (const rule of RULES) expect(rule.hint, rule.kind).toBeInstanceOf(RegExp);
+    let matched = 0;
+    fc.assert(fc.property(fc.oneof(hintText, fc.constantFrom(...SECRETS), fc.constantFrom('+4915112345678', '030 1234 5678', '4111 1111 1111 1111', 'DE89 3704 0044 0532 0130 00', 'a.b@example.com')), (text) => {
+      for (const rule of RULES) {
+        rule.pattern.lastIndex = 0;
+        const found = text.match(rule.pattern) ?? [];
+        if (found.length === 0) continue;
+        matched++;
+        expect(rule.hint!.test(text), `${rule.kind} on ${JSON.stringify(text)}`).toBe(true);
+        for (const m of found) expect(rule.hint!.test(m), `${rule.kind} on match ${JSON.stringify(m)}`).toBe(true);
+      }
+    }), { numRuns: 3000 });
+    expect(matched).toBeGreaterThan(500);
   });
 });
