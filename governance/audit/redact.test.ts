@@ -179,3 +179,19 @@ describe('redact: structure and stability', () => {
     expect(() => redact({}, { maxDepth: 0 })).toThrowError(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });
 });
+
+describe('redact: long inputs', () => {
+  // why a bound so loose: it tells a linear scan (milliseconds) from a quadratic one (a 1 MB text of
+  // links took ~17 s with a backtracking hint), not fast from slow.
+  it.each([
+    ['links', 'https://example.com/p '.repeat(48_000)],
+    ['scheme separators', 'a://'.repeat(250_000)],
+    ['digits and dashes', '12-34 '.repeat(170_000)],
+    ['secret-looking names', 'token password auth '.repeat(50_000)],
+  ])('redacts a megabyte of %s in linear time', (_name, text) => {
+    const t0 = performance.now();
+    const r = redact({ text });
+    expect(typeof (r.value as { text: unknown }).text).toBe('string');
+    expect(performance.now() - t0).toBeLessThan(2_000);
+  });
+});

@@ -59,9 +59,9 @@ export function createDurableGovernor(opts: DurableOptions): CallGovernor {
       } catch (e) {
         verdict = { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'EVALUATION_FAILED', message: `the API could not decide the call: ${(e as Error).message}` }] };
       }
-      // why 'written' for an allowed call: the outcome record's flush, awaited before the result is
-      // returned, covers this line too (one flush per call, as in local mode); a refusal is final, so it waits.
-      await opts.audit.append(callAuditInput(call, verdict, now()), { wait: verdict.decision === 'ALLOW' ? 'written' : 'durable' });
+      // why it waits for the flush even for an allowed call: a decision that cannot be made durable
+      // must stop the call before the upstream acts (fail closed); one flush is small beside the task.
+      await opts.audit.append(callAuditInput(call, verdict, now()));
       return verdict;
     },
     async recordOutcome(call, verdict, outcome) {
