@@ -2,8 +2,14 @@
  * @module The audit store: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE) and
  * hash-chained per chain (a task, or `tenant:<tenant>` for events outside a task). Appends to one
  * chain are serialised by a transaction-scoped advisory lock on the chain id (taken by
- * `audit_chain_head_locked`), so concurrent writers never fork it; the UNIQUE (chain_id, chain_seq)
- * constraint is the backstop.
+ * `audit_append_after` and `audit_chain_head_locked`), so concurrent writers never fork it; the
+ * UNIQUE (chain_id, chain_seq) constraint is the backstop.
+ *
+ * A process remembers the head of each chain it appended to. The next event then costs one
+ * statement (`audit_append_after`: lock, check the head is still that one, insert) instead of two
+ * (the locked read of the head, then the insert). The remembered head is only a guess: when another
+ * writer appended meanwhile, or the transaction that wrote it rolled back, the check fails, nothing
+ * is inserted, and the append continues from the real head.
  */
 import { z } from 'zod';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainBreak } from '../../governance/audit/chain.js';
@@ -87,7 +93,43 @@ export async function appendAuditEvents(db: Queryable, events: readonly Storable
   return inCallersTransaction(db, append);
 }
 
-async function appendToChain(client: Queryable, chainId: string, bodies: (Record<string, unknown> & StorableAuditEvent)[]): Promise<StoredAuditEvent[]> {
+/** The last head this process saw per chain (a guess; see the module comment), bounded. */
+const knownHeads = new Map<string, { seq: number; hash: string }>();
+const MAX_KNOWN_HEADS = 10_000;
+
+function rememberHead(chainId: string, seq: number, hash: string): void {
+  knownHeads.delete(chainId);
+  if (knownHeads.size >= MAX_KNOWN_HEADS) knownHeads.delete(knownHeads.keys().next().value!);
+  knownHeads.set(chainId, { seq, hash });
+}
+
+type Body = Record<string, unknown> & StorableAuditEvent;
+
+async function appendToChain(client: Queryable, chainId: string, bodies: Body[]): Promise<StoredAuditEvent[]> {
+  // why a new chain is guessed empty: most chains are new tasks, whose first event this process writes
+  let head = knownHeads.get(chainId) ?? { seq: 0, hash: GENESIS_HASH };
+  const out: StoredAuditEvent[] = [];
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i]!;
+    const hash = chainHash(head.hash, head.seq + 1, body);
+    const r = await client.query<AuditRow>(
+      'SELECT * FROM audit_append_after($1::text, $2::integer, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb)',
+      [chainId, head.seq, head.hash, hash, body.eventId, body.tenant, body.type, body.taskId ?? null, jsonParam(body)],
+    );
+    if (r.rows.length === 0) {
+      knownHeads.delete(chainId);
+      out.push(...(await appendFromLockedHead(client, chainId, bodies.slice(i))));
+      return out;
+    }
+    const row = toStored(r.rows[0]!);
+    out.push(row);
+    head = { seq: row.chainSeq, hash: row.hash };
+    rememberHead(chainId, head.seq, head.hash);
+  }
+  return out;
+}
+
+async function appendFromLockedHead(client: Queryable, chainId: string, bodies: Body[]): Promise<StoredAuditEvent[]> {
   // the chain's lock, then its head and the events already stored under these ids, in one round trip
   // (see migration 000013: the reads inside the function see every append committed before the lock)
   const r = await client.query<AuditRow & { head_seq: number | null; head_hash: string | null }>(
@@ -119,6 +161,7 @@ async function appendToChain(client: Queryable, chainId: string, bodies: (Record
     out.push(row);
     prevHash = hash;
   }
+  if (seq > 0) rememberHead(chainId, seq, prevHash);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEvents, listAuditEvents, readChain, verifyStoredChain } from '../../db/queries/audit.js';
 import { withTransaction } from '../../db/pool.js';
-import { GENESIS_HASH } from '../../governance/audit/chain.js';
+import { chainHash, GENESIS_HASH } from '../../governance/audit/chain.js';
 import { buildAuditEvent } from '../../governance/audit/index.js';
 import { backends, openTestDatabase, type TestDatabase } from './helpers.js';
 
@@ -86,6 +86,48 @@ describe.each(backends())('audit store on %s', (kind) => {
     } finally {
       client.release();
     }
+  });
+
+  it('appends from the real head when the head it remembered is stale: rolled back, or moved by another writer', async () => {
+    const chain = `task-${randomUUID()}`;
+    const [first] = await appendAuditEvents(db.pool, [event('acme', chain)]);
+    // this process now remembers head 1; an append rolled back leaves it remembering head 2
+    await expect(withTransaction(db.pool, async (client) => {
+      await appendAuditEvents(client, [event('acme', chain)]);
+      throw new Error('activity failed');
+    })).rejects.toThrow('activity failed');
+    const [second] = await appendAuditEvents(db.pool, [event('acme', chain)]);
+    expect(second).toMatchObject({ chainSeq: 2, prevHash: first!.hash });
+    // another writer (another process: it hashes against the head it read) appends event 3 behind this one's back
+    const other = event('acme', chain);
+    const hash = chainHash(second!.hash, 3, other);
+    await db.pool.query('INSERT INTO audit_events (event_id, tenant, chain_id, chain_seq, prev_hash, hash, event_type, task_id, event) VALUES ($1, $2, $3, 3, $4, $5, $6, $3, $7::jsonb)', [other.eventId, 'acme', chain, second!.hash, hash, other.type, JSON.stringify(other)]);
+    const [fourth, fifth] = await appendAuditEvents(db.pool, [event('acme', chain), event('acme', chain)]);
+    expect([fourth!.chainSeq, fifth!.chainSeq]).toEqual([4, 5]);
+    expect(fourth!.prevHash).toBe(hash);
+    expect(await verifyStoredChain(db.pool, chain)).toMatchObject({ ok: true, length: 5 });
+  });
+
+  it('costs one statement per event once the chain\'s head is known', async () => {
+    const chain = `task-${randomUUID()}`;
+    await appendAuditEvents(db.pool, [event('acme', chain)]);
+    const seen: string[] = [];
+    const client = await db.pool.connect();
+    const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+    (client as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (...a: unknown[]) => {
+      const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string }).text ?? '';
+      seen.push(text.replace(/\s+/g, ' ').slice(0, 40));
+      return query(...a);
+    };
+    try {
+      await client.query('BEGIN');
+      await appendAuditEvents(client, [event('acme', chain), event('acme', chain)]);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    expect(seen.filter((t) => t.includes('audit_'))).toEqual([expect.stringContaining('audit_append_after'), expect.stringContaining('audit_append_after')]);
+    expect(await verifyStoredChain(db.pool, chain)).toMatchObject({ ok: true, length: 3 });
   });
 
   it('detects an event edited behind the trigger\'s back', async () => {
