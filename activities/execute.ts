@@ -6,7 +6,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { claimExecution, completeExecution } from '../db/queries/tool-executions.js';
+import { claimExecution, completeExecution, getExecution, renewExecution } from '../db/queries/tool-executions.js';
 import { getTool } from '../db/queries/tools.js';
 import { upsertStep } from '../db/queries/steps.js';
 import { digestJson } from '../lib/canonical-json.js';
@@ -33,17 +33,24 @@ function reusedUsage(e: { status: string; startedAt: string; finishedAt: string 
   return e.status === 'SUCCEEDED' ? { costUsd: perCallUsd, tokens: 0, wallTimeMs } : { ...NO_USAGE, wallTimeMs };
 }
 
-function heartbeatWhile<T>(work: Promise<T>): Promise<T> {
+/**
+ * Keep a running tool's claim alive: renew its lease every third of a lease, and heartbeat an
+ * ordinary activity (a local activity has no heartbeat on the service; its worker keeps the
+ * workflow task alive instead).
+ */
+function keepAliveWhile<T>(work: Promise<T>, renew: () => Promise<unknown>, leaseMs: number): Promise<T> {
   let ctx: Context | undefined;
   try {
     ctx = Context.current();
   } catch {
-    return work; // outside a Temporal activity (unit tests)
+    ctx = undefined; // outside a Temporal activity (tests)
   }
-  // why: a local activity has no heartbeat on the service; the worker keeps its workflow task alive instead.
-  if (ctx.info.isLocal) return work;
-  const timer = setInterval(() => ctx!.heartbeat(), 2000);
-  return work.finally(() => clearInterval(timer));
+  const beat = ctx && !ctx.info.isLocal ? setInterval(() => ctx!.heartbeat(), 2000) : undefined;
+  const lease = setInterval(() => void renew().catch(() => undefined), Math.max(500, Math.floor(leaseMs / 3)));
+  return work.finally(() => {
+    clearInterval(beat);
+    clearInterval(lease);
+  });
 }
 
 function currentAttempt(): number {
@@ -61,10 +68,9 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
       const key = executionKey(taskId, stepId);
       const step = await resolvedStep(deps.db, tenant, taskId, stepOf(plan, stepId));
       const registered = await getTool(deps.db, tenant, step.tool);
-      if (!registered || registered.status !== 'ACTIVE') return asRunResult({ status: 'FAILED', result: null, error: { code: 'TOOL_UNAVAILABLE', message: `tool \`${step.tool}\` is not registered or disabled` } });
       const attempt = currentAttempt();
       const now = deps.now();
-      const claim = await claimExecution(deps.db, { key, tenant, taskId, stepId, tool: step.tool, now, leaseMs: deps.toolLeaseMs ?? 12_000 });
+      const leaseMs = deps.toolLeaseMs ?? 12_000;
       const record = async (recorded: ToolRunResult): Promise<ToolRunResult> => {
         // why on every path: an attempt that died after the tool finished left these undone; both are idempotent.
         await upsertStep(deps.db, { taskId, stepId, tool: step.tool, args: step.args, executed: recorded.ok, ...(recorded.ok ? { result: recorded.result ?? null } : { error: recorded.error }) });
@@ -75,23 +81,37 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
         // why without the result: history keeps its digest only (results can be large or sensitive).
         return { ...recorded, result: undefined };
       };
+      if (!registered || registered.status !== 'ACTIVE') {
+        // why look first: an attempt that acted before the tool was disabled still answers what it did.
+        const prior = await getExecution(deps.db, tenant, key);
+        if (prior && prior.status !== 'RUNNING') return record(asRunResult(prior, reusedUsage(prior, registered?.definition.cost.perCallUsd ?? 0)));
+        return asRunResult({ status: 'FAILED', result: null, error: { code: 'TOOL_UNAVAILABLE', message: `tool \`${step.tool}\` is not registered or disabled` } });
+      }
+      const perCallUsd = registered.definition.cost.perCallUsd;
+      const claim = await claimExecution(deps.db, { key, tenant, taskId, stepId, tool: step.tool, now, leaseMs });
       if (!claim.claimed) {
-        if (claim.execution.status !== 'RUNNING') return record(asRunResult(claim.execution, reusedUsage(claim.execution, registered.definition.cost.perCallUsd)));
-        // why the delay: retrying before the lease ends only finds the claim held again and spends an attempt.
+        if (claim.execution.status !== 'RUNNING') return record(asRunResult(claim.execution, reusedUsage(claim.execution, perCallUsd)));
+        // why the delay: retrying before the lease ends only finds the claim held again and spends an
+        // attempt; bounded by one lease, whatever another worker's clock wrote.
         const leaseLeftMs = Date.parse(claim.execution.leaseExpiresAt) - now.getTime();
-        throw ApplicationFailure.create({ message: `step \`${stepId}\` is being executed by another attempt`, type: 'EXECUTION_IN_PROGRESS', nextRetryDelay: Math.max(200, leaseLeftMs + 100) });
+        throw ApplicationFailure.create({ message: `step \`${stepId}\` is being executed by another attempt`, type: 'EXECUTION_IN_PROGRESS', nextRetryDelay: Math.min(leaseMs + 100, Math.max(200, leaseLeftMs + 100)) });
       }
       const started = Date.now();
-      const outcome = await heartbeatWhile(deps.tools.execute(registered.definition, { tenant, taskId, stepId, executionKey: key, args: step.args, db: deps.db }));
+      const held = { key, tenant, attempt: claim.execution.attempt };
+      const renew = () => renewExecution(deps.db, { ...held, leaseMs, now: deps.now() });
+      const outcome = await keepAliveWhile(deps.tools.execute(registered.definition, { tenant, taskId, stepId, executionKey: key, args: step.args, db: deps.db }), renew, leaseMs);
       const wallTimeMs = Date.now() - started;
       const usage = outcome.ok
-        ? { costUsd: outcome.usage?.costUsd ?? registered.definition.cost.perCallUsd, tokens: outcome.usage?.tokens ?? 0, wallTimeMs }
+        ? { costUsd: outcome.usage?.costUsd ?? perCallUsd, tokens: outcome.usage?.tokens ?? 0, wallTimeMs }
         : { ...NO_USAGE, wallTimeMs };
-      const held = { key, tenant, attempt: claim.execution.attempt, now: deps.now() };
       const done = await completeExecution(deps.db, outcome.ok
-        ? { ...held, status: 'SUCCEEDED', result: outcome.result ?? null }
-        : { ...held, status: 'FAILED', error: outcome.error });
-      return record(asRunResult(done ?? { status: outcome.ok ? 'SUCCEEDED' : 'FAILED', result: outcome.ok ? outcome.result : null, error: outcome.ok ? null : outcome.error }, usage));
+        ? { ...held, now: deps.now(), status: 'SUCCEEDED', result: outcome.result ?? null }
+        : { ...held, now: deps.now(), status: 'FAILED', error: outcome.error });
+      if (done) return record(asRunResult(done, usage));
+      // why: another attempt took the claim over (this one outlived its lease); the outcome on record is theirs.
+      const stored = await getExecution(deps.db, tenant, key);
+      if (stored && stored.status !== 'RUNNING') return record(asRunResult(stored, reusedUsage(stored, perCallUsd)));
+      throw ApplicationFailure.create({ message: `step \`${stepId}\` was taken over by another attempt`, type: 'EXECUTION_IN_PROGRESS', nextRetryDelay: leaseMs });
     },
   };
 }

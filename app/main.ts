@@ -97,7 +97,7 @@ async function startAll(config: Config, stack: Stack, logger: Logger): Promise<v
   await api.services.evidence.ensureKey();
   const worker = await startGovernedWorker({
     address: infra.temporal.address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool: infra.db.pool, dataDir: infra.dataDir, logger,
-    publish: (e) => api.notify(e),
+    publish: (e) => api.notify(e), toolLeaseMs: parseDurationMs(config.TOOL_LEASE),
   });
   stack.push('worker', () => worker.shutdown());
   progress(`▸ worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);

@@ -23,11 +23,15 @@ export interface GovernedWorkerOptions {
   logger: { error(obj: unknown, msg?: string): void };
   /** Told about every recorded step, approval and outcome (the API's subscriptions listen). */
   publish?: (event: TaskEvent) => void;
+  /** How long a tool execution's claim lasts without renewal (default 12 s). */
+  toolLeaseMs?: number;
 }
 
 export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<WorkerHandle> {
   const tools = createToolRuntime({ pool: opts.pool, sandboxDir: join(opts.dataDir, 'sandbox') });
-  const activities = recordInputs(createActivities({ db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}) }));
+  const activities = recordInputs(createActivities({
+    db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}), ...(opts.toolLeaseMs ? { toolLeaseMs: opts.toolLeaseMs } : {}),
+  }));
   // why an explicit identity: the worker's native bridge refuses an undefined one.
   const identity = `interceptor-${process.pid}@${hostname()}`;
   const running = await startWorker({ address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue, activities, identity });

@@ -16,6 +16,8 @@ export const ConfigSchema = z.object({
   INTERCEPTOR_DATA_DIR: z.string().min(1).default('.interceptor'),
   INTERCEPTOR_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   APPROVAL_TIMEOUT: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must look like `24h`, `30m` or `500ms`').default('24h'),
+  /** How long a tool execution's claim lasts without renewal: after a worker dies mid-tool, the step's next attempt acts only once it has run out. */
+  TOOL_LEASE: z.string().regex(/^\d+(ms|s|m|h)$/, 'must look like `12s`, `1m` or `5000ms`').default('12s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

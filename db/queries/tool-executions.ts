@@ -111,6 +111,28 @@ export async function completeExecution(db: Queryable, input: z.input<typeof Com
   return r.rows[0] ? toExecution(r.rows[0]) : null;
 }
 
+const RenewSchema = z.object({
+  key: z.string().min(1).max(512),
+  tenant: z.string().min(1).max(128),
+  attempt: z.number().int().min(1),
+  leaseMs: z.number().int().min(1).max(86_400_000),
+  now: z.date(),
+});
+
+/**
+ * Extend the lease of the claim `attempt` still holds (a tool that runs longer than one lease is not
+ * taken over while its attempt is alive). False when the claim is no longer that attempt's.
+ */
+export async function renewExecution(db: Queryable, input: z.input<typeof RenewSchema>): Promise<boolean> {
+  const c = parseOrFail(RenewSchema, input, 'tool execution lease');
+  const r = await db.query(
+    `UPDATE tool_executions SET lease_expires_at = $4::timestamptz
+      WHERE key = $1::text AND tenant = $2::text AND attempt = $3::integer AND status = 'RUNNING'`,
+    [c.key, c.tenant, c.attempt, new Date(c.now.getTime() + c.leaseMs)],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
+
 export async function getExecution(db: Queryable, tenant: string, key: string): Promise<ToolExecution | null> {
   const r = await db.query<ExecutionRow>(`SELECT ${COLUMNS} FROM tool_executions WHERE tenant = $1::text AND key = $2::text`, [tenant, key]);
   return r.rows[0] ? toExecution(r.rows[0]) : null;

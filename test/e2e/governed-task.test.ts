@@ -200,7 +200,9 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
 describe('kill -9 in the middle of a quick tool', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await createStack({ backend: 'pglite' });
+    // why a 20 s lease: the restarted worker must find the dead attempt's claim still held (the
+    // workflow task it died in times out after 10 s), however long the restart takes here
+    stack = await createStack({ backend: 'pglite', env: { TOOL_LEASE: '20s' } });
     await stack.start();
   }, 180_000);
   afterAll(async () => {
@@ -209,16 +211,22 @@ describe('kill -9 in the middle of a quick tool', () => {
 
   it('runs the task on after a restart: the held claim is taken over when its lease ends, and the tool is recorded once', async () => {
     const agent = await registerAgent(stack.url, 'demo', 'crash-agent', ['sql:read']);
-    const input = { goal: 'slow query', idempotencyKey: 'crash-mid-tool', plan: plan([{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT pg_sleep(4) AS slept' } }]) };
-    // the whole task is one workflow task; 1.5 s after the submit the query is sleeping inside the tool
+    const input = { goal: 'slow query', idempotencyKey: 'crash-mid-tool', plan: plan([{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT pg_sleep(6) AS slept' } }]) };
+    // the whole task is one workflow task; 2 s after the submit the query is sleeping inside the tool
+    // (the embedded PGlite does not enforce run_sql's 2 s statement timeout: see the README)
     const inFlight = gql(stack.url, agent.token, SUBMIT, { input }).catch(() => null);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await new Promise((r) => setTimeout(r, 2_000));
     await stack.kill('SIGKILL');
     await inFlight;
     await stack.start();
     // the same idempotency key answers the task the first submit recorded
     const id = await submit(stack.url, agent.token, input);
-    const t = await finished(stack.url, agent.token, id, 90_000);
+    // why the catch: the re-run query holds the process for 6 s, after which the server may close an
+    // idle keep-alive connection just as the next poll reuses it
+    const t = await eventually(async () => {
+      const now = await task(stack.url, agent.token, id).catch(() => null);
+      return now?.outcome ? now : null;
+    }, 90_000, `task ${id} to finish`);
     expect(t.outcome).toBe('COMPLETED');
     expect(t.steps[0]).toMatchObject({ state: 'EXECUTED', executed: true });
     const investigator = await apiKey(stack.url, 'demo', 'ivy@demo.test', ['INVESTIGATOR']);
