@@ -26,7 +26,7 @@ function sourceOf(input: SubmitTaskInput): GovernedTaskInput['source'] {
 }
 
 /** Task ids are random, or derived from an idempotency key scoped to the agent (never guessable across agents). */
-function taskIdFor(v: Viewer, key: string | null | undefined): string {
+export function taskIdFor(v: Pick<Viewer, 'tenant' | 'agentId'>, key: string | null | undefined): string {
   if (!key) return `task_${randomUUID()}`;
   return `task_${sha256Hex(`${v.tenant}\u0000${v.agentId}\u0000${key}`).slice(0, 32)}`;
 }
@@ -111,15 +111,27 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     });
   }
 
-  async function start(v: Viewer, row: TaskRow, input: SubmitTaskInput): Promise<void> {
-    const now = deps.now();
+  function workflowInput(v: Viewer, row: TaskRow, input: SubmitTaskInput): GovernedTaskInput {
+    return {
+      taskId: row.id, tenant: row.tenant, agentId: row.agentId, credential: credentialRef(v),
+      submittedBy: { kind: 'agent', id: v.id }, goal: input.goal, source: sourceOf(input),
+      approvalTimeoutMs: deps.config.approvalTimeoutMs, submittedAt: deps.now().toISOString(),
+      ...(input.executor === 'caller' ? { executor: 'caller' as const } : {}),
+    };
+  }
+
+  /** Start the workflow of a task recorded earlier, if it never was; a failure leaves the task for the next retry. */
+  async function resume(v: Viewer, row: TaskRow, input: SubmitTaskInput): Promise<void> {
     try {
-      await workflows.start({
-        taskId: row.id, tenant: row.tenant, agentId: row.agentId, credential: credentialRef(v),
-        submittedBy: { kind: 'agent', id: v.id }, goal: input.goal, source: sourceOf(input),
-        approvalTimeoutMs: deps.config.approvalTimeoutMs, submittedAt: now.toISOString(),
-        ...(input.executor === 'caller' ? { executor: 'caller' as const } : {}),
-      });
+      if ((await workflows.start(workflowInput(v, row, input))) === 'started') deps.logger.warn({ taskId: row.id }, 'started the workflow of a task recorded without one');
+    } catch (e) {
+      deps.logger.warn({ err: e, taskId: row.id }, 'could not start the workflow of an earlier submit; the next retry tries again');
+    }
+  }
+
+  async function start(v: Viewer, row: TaskRow, input: SubmitTaskInput): Promise<void> {
+    try {
+      await workflows.start(workflowInput(v, row, input));
     } catch (e) {
       deps.logger.error({ err: e, taskId: row.id }, 'could not start the governed task workflow');
       await store.failTask(store.pool, row.tenant, row.id, { code: 'ENGINE_UNAVAILABLE', message: 'the workflow engine did not accept the task' });
@@ -135,7 +147,13 @@ export function createTaskService(deps: ServiceDeps): TaskService {
       const plan = extractOrExplain(input);
       const taskId = taskIdFor(v, input.idempotencyKey);
       const { row, created } = await record(v, taskId, input, plan);
-      if (!created) return (await load(row.tenant, taskId))!;
+      if (!created) {
+        // why: a process that died between recording the task and starting its workflow left a task
+        // nobody runs; the client's retry with the same key (and the same plan) starts it. Starting is
+        // idempotent: a workflow that already exists is left as it is.
+        if (row.status !== 'DONE' && digestJson(row.plan) === digestJson(plan)) await resume(v, row, input);
+        return (await load(row.tenant, taskId))!;
+      }
       await start(v, row, input);
       return (await waitForFirstDecisions(row.tenant, taskId, input.executor)) ?? (await load(row.tenant, taskId))!;
     },

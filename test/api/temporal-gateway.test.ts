@@ -9,6 +9,8 @@ import { temporal } from '@temporalio/proto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIRST_PLAN } from '../../app/banner.js';
+import { taskIdFor } from '../../api/services/tasks.js';
+import { createTask } from '../../db/queries/tasks.js';
 import { startRealApi, type Json, type RealApi } from '../support/real-api.js';
 
 const QUEUE = 'api-gateway-test';
@@ -150,6 +152,24 @@ describe('the API through Temporal', () => {
       expect(seqs.length).toBeGreaterThan(20);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
+  }, 60_000);
+
+  it('starts the workflow of a task recorded without one (the process died in between) when the submit is retried with its key', async () => {
+    const steps = [{ stepId: 'w', tool: 'write_file', args: { path: 'resume/a.txt', content: 'resumed' } }];
+    // the plan the API records for these steps, taken from a submit that went through
+    const first = await gql(demo.agentToken, SUBMIT, { i: { goal: 'resume me', plan: { steps }, idempotencyKey: 'resume-template' } });
+    const { rows: [template] } = await db.pool.query<{ plan: unknown }>('SELECT plan FROM tasks WHERE id = $1', [first.data.submitTask.id]);
+    // the first half of a submit that crashed: the task row, no workflow
+    const id = taskIdFor({ tenant: 'demo', agentId: demo.agentId }, 'resume-crashed');
+    await createTask(db.pool, { id, tenant: 'demo', agentId: demo.agentId, submittedBy: demo.agentId, goal: 'resume me', plan: template!.plan as never });
+    expect(await stack.temporal.workflow.getHandle(id).describe().then(() => 'exists', () => 'missing')).toBe('missing');
+    const retried = await gql(demo.agentToken, SUBMIT, { i: { goal: 'resume me', plan: { steps }, idempotencyKey: 'resume-crashed' } });
+    expect(retried.data.submitTask.id).toBe(id);
+    const done = await until('completion', () => gql(demo.agentToken, TASK, { id }), (r) => r.data.task.status === 'COMPLETED');
+    expect(done.data.task.steps.map((s: Json) => [s.stepId, s.state, s.executed])).toEqual([['w', 'EXECUTED', true]]);
+    // a further retry of a finished task changes nothing
+    const again = await gql(demo.agentToken, SUBMIT, { i: { goal: 'resume me', plan: { steps }, idempotencyKey: 'resume-crashed' } });
+    expect(again.data.submitTask.id).toBe(id);
   }, 60_000);
 
   it('cancels a task waiting for approval', async () => {
