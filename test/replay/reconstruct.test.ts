@@ -55,6 +55,18 @@ describe('reconstruct', () => {
     expect(quick.summary.budget).toMatchObject({ reservations: 1, settled: 0, released: 1 });
   });
 
+  it('charges each of several failed quick tools to its own step', () => {
+    const steps = [
+      { stepId: 'a', tool: 'write_file', args: { path: 'a.txt', content: 'a' }, verdict: 'ALLOW' as const, toolExhausted: true, attempts: 5 },
+      { stepId: 'b', tool: 'read_file', args: { path: 'b.txt' }, verdict: 'ALLOW' as const },
+      { stepId: 'c', tool: 'write_file', args: { path: 'c.txt', content: 'c' }, verdict: 'ALLOW' as const, toolExhausted: true, attempts: 3 },
+    ];
+    const r = reconstruct(governedHistory({ taskId: 'task-two-failures', steps, quickTools: true }));
+    expect(r.unrecognised).toEqual([]);
+    expect(r.steps.map((s) => [s.stepId, s.state, s.execution?.ok, s.execution?.attempts])).toEqual([['a', 'FAILED', false, 5], ['b', 'EXECUTED', true, 1], ['c', 'FAILED', false, 3]]);
+    expect(r.timeline.filter((e) => e.kind === 'tool.failed').map((e) => e.stepId)).toEqual(['a', 'c']);
+  });
+
   it('records a denial with its determining policies and the skipped dependant', () => {
     const r = reconstruct(governedHistory(SCENARIOS.deniedSkipped!));
     const [escape, send] = r.steps;
