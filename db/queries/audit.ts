@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { chainHash, GENESIS_HASH, verifyChain, type ChainBreak } from '../../governance/audit/chain.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
-import { inCallersTransaction, type Queryable } from '../pool.js';
+import { inCallersTransaction, isPool, type Queryable } from '../pool.js';
 import { iso, jsonParam, readJson } from '../rows.js';
 
 /**
@@ -81,6 +81,11 @@ export async function appendAuditEvents(db: Queryable, events: readonly Storable
   // why: round-trip through JSON so the hash covers exactly what jsonb stores and returns
   // (undefined properties vanish, dates become strings).
   const bodies = parsed.map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown> & StorableAuditEvent);
+  // why: one event on a pool, after a known head, is one statement, atomic by itself: no transaction around it
+  if (bodies.length === 1 && isPool(db)) {
+    const one = await appendAfterKnownHead(db, chainIdOf(bodies[0]!), bodies[0]!);
+    if (one) return [one];
+  }
   const chains = [...new Set(bodies.map(chainIdOf))].sort();
   const append = async (client: Queryable) => {
     const stored = new Map<string, StoredAuditEvent>();
@@ -105,26 +110,32 @@ function rememberHead(chainId: string, seq: number, hash: string): void {
 
 type Body = Record<string, unknown> & StorableAuditEvent;
 
-async function appendToChain(client: Queryable, chainId: string, bodies: Body[]): Promise<StoredAuditEvent[]> {
+/** Append one event after the head this process remembers; null (nothing written) when that guess is stale. */
+async function appendAfterKnownHead(db: Queryable, chainId: string, body: Body): Promise<StoredAuditEvent | null> {
   // why a new chain is guessed empty: most chains are new tasks, whose first event this process writes
-  let head = knownHeads.get(chainId) ?? { seq: 0, hash: GENESIS_HASH };
+  const head = knownHeads.get(chainId) ?? { seq: 0, hash: GENESIS_HASH };
+  const r = await db.query<AuditRow>(
+    'SELECT * FROM audit_append_after($1::text, $2::integer, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb)',
+    [chainId, head.seq, head.hash, chainHash(head.hash, head.seq + 1, body), body.eventId, body.tenant, body.type, body.taskId ?? null, jsonParam(body)],
+  );
+  if (r.rows.length === 0) {
+    knownHeads.delete(chainId);
+    return null;
+  }
+  const row = toStored(r.rows[0]!);
+  rememberHead(chainId, row.chainSeq, row.hash);
+  return row;
+}
+
+async function appendToChain(client: Queryable, chainId: string, bodies: Body[]): Promise<StoredAuditEvent[]> {
   const out: StoredAuditEvent[] = [];
   for (let i = 0; i < bodies.length; i++) {
-    const body = bodies[i]!;
-    const hash = chainHash(head.hash, head.seq + 1, body);
-    const r = await client.query<AuditRow>(
-      'SELECT * FROM audit_append_after($1::text, $2::integer, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb)',
-      [chainId, head.seq, head.hash, hash, body.eventId, body.tenant, body.type, body.taskId ?? null, jsonParam(body)],
-    );
-    if (r.rows.length === 0) {
-      knownHeads.delete(chainId);
+    const row = await appendAfterKnownHead(client, chainId, bodies[i]!);
+    if (!row) {
       out.push(...(await appendFromLockedHead(client, chainId, bodies.slice(i))));
       return out;
     }
-    const row = toStored(r.rows[0]!);
     out.push(row);
-    head = { seq: row.chainSeq, hash: row.hash };
-    rememberHead(chainId, head.seq, head.hash);
   }
   return out;
 }

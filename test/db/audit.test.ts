@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAuditEvents, listAuditEvents, readChain, verifyStoredChain } from '../../db/queries/audit.js';
 import { withTransaction } from '../../db/pool.js';
@@ -124,10 +125,26 @@ describe.each(backends())('audit store on %s', (kind) => {
       await appendAuditEvents(client, [event('acme', chain), event('acme', chain)]);
       await client.query('COMMIT');
     } finally {
+      delete (client as unknown as { query?: unknown }).query; // back to the prototype's, before the pool hands it out again
       client.release();
     }
     expect(seen.filter((t) => t.includes('audit_'))).toEqual([expect.stringContaining('audit_append_after'), expect.stringContaining('audit_append_after')]);
     expect(await verifyStoredChain(db.pool, chain)).toMatchObject({ ok: true, length: 3 });
+    // one event on a pool: the statement alone, no transaction around it
+    const onPool: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+      const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string } | undefined)?.text ?? '';
+      onPool.push(text.replace(/\s+/g, ' ').slice(0, 40));
+      return (original as (...x: unknown[]) => unknown).apply(this, a);
+    } as typeof original;
+    try {
+      await appendAuditEvents(db.pool, [event('acme', chain)]);
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(onPool).toEqual([expect.stringContaining('audit_append_after')]);
+    expect(await verifyStoredChain(db.pool, chain)).toMatchObject({ ok: true, length: 4 });
   });
 
   it('detects an event edited behind the trigger\'s back', async () => {
