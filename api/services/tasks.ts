@@ -84,10 +84,12 @@ export function createTaskService(deps: ServiceDeps): TaskService {
    * record each decision in the database and, in this process, poke the task's topic; a worker in
    * another process is seen by looking again every FALLBACK_LOOK_MS. A workflow query is the last resort.
    */
-  async function waitForFirstDecisions(tenant: string, taskId: string, executor: SubmitTaskInput['executor']): Promise<TaskModel | null> {
+  async function waitForFirstDecisions(tenant: string, taskId: string, executor: SubmitTaskInput['executor'], firstLook: Promise<void>): Promise<TaskModel | null> {
     const deadline = Date.now() + deps.config.submitWaitMs;
     const topic = `task:${taskId}`;
     const settled = executor === 'caller' ? modelActionable : modelDecided;
+    // why: a workflow that has just started has decided nothing yet; the first read waits for its first record
+    await firstLook;
     for (;;) {
       // why subscribe before reading: a poke between the read and the wait must not be missed.
       const poked = deps.feed.next(topic, Math.min(FALLBACK_LOOK_MS, Math.max(0, deadline - Date.now())));
@@ -154,8 +156,10 @@ export function createTaskService(deps: ServiceDeps): TaskService {
         if (row.status !== 'DONE' && digestJson(row.plan) === digestJson(plan)) await resume(v, row, input);
         return (await load(row.tenant, taskId))!;
       }
+      // why before the start: a record the workflow makes at once must not poke before anyone listens
+      const firstLook = deps.feed.next(`task:${taskId}`, Math.min(FALLBACK_LOOK_MS, deps.config.submitWaitMs));
       await start(v, row, input);
-      return (await waitForFirstDecisions(row.tenant, taskId, input.executor)) ?? (await load(row.tenant, taskId))!;
+      return (await waitForFirstDecisions(row.tenant, taskId, input.executor, firstLook)) ?? (await load(row.tenant, taskId))!;
     },
 
     async get(viewer, id) {
