@@ -17,6 +17,8 @@ interface Watcher {
   last?: string;
   timer?: NodeJS.Timeout;
   running: boolean;
+  /** A poke arrived while a poll ran: that poll may have read too early, so another follows it. */
+  again: boolean;
 }
 
 export class ChangeFeed {
@@ -92,7 +94,7 @@ export class ChangeFeed {
   private acquire(topic: string, poll: () => Promise<unknown>, fingerprint: (s: unknown) => string): Watcher {
     const existing = this.watchers.get(topic);
     if (existing) return existing;
-    const w: Watcher = { listeners: new Set(), poll, fingerprint, running: false };
+    const w: Watcher = { listeners: new Set(), poll, fingerprint, running: false, again: false };
     if (!this.closed) {
       w.timer = setInterval(() => void this.tick(w), this.intervalMs);
       w.timer.unref();
@@ -109,8 +111,13 @@ export class ChangeFeed {
 
   private async tick(w: Watcher): Promise<void> {
     // INVARIANT: one poll per topic at a time, so snapshots reach listeners in order.
-    if (w.running || w.listeners.size === 0) return;
+    if (w.listeners.size === 0) return;
+    if (w.running) {
+      w.again = true;
+      return;
+    }
     w.running = true;
+    w.again = false;
     try {
       const snapshot = await w.poll();
       const fp = w.fingerprint(snapshot);
@@ -122,6 +129,7 @@ export class ChangeFeed {
       this.log.warn({ err: e }, 'change feed poll failed');
     } finally {
       w.running = false;
+      if (w.again) void this.tick(w);
     }
   }
 }
