@@ -25,10 +25,11 @@ function asRunResult(outcome: { status: string; result: unknown; error: unknown 
 }
 
 /**
- * The usage of an outcome an earlier attempt recorded: the tool's per-call cost when it succeeded and
- * the time it took. (A tool's own usage report is not kept with the outcome.)
+ * The usage of an outcome an earlier attempt recorded: as recorded with it, or (an outcome recorded
+ * before usage was kept) the tool's per-call cost when it succeeded and the time it took.
  */
-function reusedUsage(e: { status: string; startedAt: string; finishedAt: string | null }, perCallUsd: number): ToolRunResult['usage'] {
+function reusedUsage(e: { status: string; startedAt: string; finishedAt: string | null; usage: ToolRunResult['usage'] | null }, perCallUsd: number): ToolRunResult['usage'] {
+  if (e.usage) return e.usage;
   const wallTimeMs = e.finishedAt ? Math.max(0, Date.parse(e.finishedAt) - Date.parse(e.startedAt)) : 0;
   return e.status === 'SUCCEEDED' ? { costUsd: perCallUsd, tokens: 0, wallTimeMs } : { ...NO_USAGE, wallTimeMs };
 }
@@ -105,8 +106,8 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
         ? { costUsd: outcome.usage?.costUsd ?? perCallUsd, tokens: outcome.usage?.tokens ?? 0, wallTimeMs }
         : { ...NO_USAGE, wallTimeMs };
       const done = await completeExecution(deps.db, outcome.ok
-        ? { ...held, now: deps.now(), status: 'SUCCEEDED', result: outcome.result ?? null }
-        : { ...held, now: deps.now(), status: 'FAILED', error: outcome.error });
+        ? { ...held, now: deps.now(), status: 'SUCCEEDED', result: outcome.result ?? null, usage }
+        : { ...held, now: deps.now(), status: 'FAILED', error: outcome.error, usage });
       if (done) return record(asRunResult(done, usage));
       // why: another attempt took the claim over (this one outlived its lease); the outcome on record is theirs.
       const stored = await getExecution(deps.db, tenant, key);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
 import type { Queryable } from '../pool.js';
-import { iso, isoOrNull, jsonParam } from '../rows.js';
+import { iso, isoOrNull, jsonParam, readJson } from '../rows.js';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
@@ -24,7 +24,17 @@ export interface ToolExecution {
   leaseExpiresAt: string;
   startedAt: string;
   finishedAt: string | null;
+  /** What the execution cost, recorded with its outcome (null for outcomes recorded before it was kept). */
+  usage: ToolUsage | null;
 }
+
+export interface ToolUsage {
+  costUsd: number;
+  tokens: number;
+  wallTimeMs: number;
+}
+
+const UsageSchema = z.object({ costUsd: z.number().min(0), tokens: z.number().min(0), wallTimeMs: z.number().min(0) });
 
 interface ExecutionRow {
   key: string;
@@ -39,11 +49,13 @@ interface ExecutionRow {
   lease_expires_at: Date;
   started_at: Date;
   finished_at: Date | null;
+  usage: unknown;
 }
-const COLUMNS = 'key, tenant, task_id, step_id, tool, status, attempt, result, error, lease_expires_at, started_at, finished_at';
+const COLUMNS = 'key, tenant, task_id, step_id, tool, status, attempt, result, error, lease_expires_at, started_at, finished_at, usage';
 const toExecution = (r: ExecutionRow): ToolExecution => ({
   key: r.key, tenant: r.tenant, taskId: r.task_id, stepId: r.step_id, tool: r.tool, status: r.status, attempt: r.attempt, result: r.result, error: r.error,
   leaseExpiresAt: iso(r.lease_expires_at), startedAt: iso(r.started_at), finishedAt: isoOrNull(r.finished_at),
+  usage: r.usage == null ? null : readJson(UsageSchema, r.usage, 'tool_executions.usage'),
 });
 
 const ClaimSchema = z.object({
@@ -94,6 +106,7 @@ const CompleteSchema = z.object({
   status: z.enum(['SUCCEEDED', 'FAILED']),
   result: z.unknown().optional(),
   error: z.unknown().optional(),
+  usage: UsageSchema.optional(),
   now: z.date(),
 });
 
@@ -104,9 +117,9 @@ const CompleteSchema = z.object({
 export async function completeExecution(db: Queryable, input: z.input<typeof CompleteSchema>): Promise<ToolExecution | null> {
   const c = parseOrFail(CompleteSchema, input, 'tool execution outcome');
   const r = await db.query<ExecutionRow>(
-    `UPDATE tool_executions SET status = $4::text, result = $5::jsonb, error = $6::jsonb, finished_at = $7::timestamptz
+    `UPDATE tool_executions SET status = $4::text, result = $5::jsonb, error = $6::jsonb, finished_at = $7::timestamptz, usage = $8::jsonb
       WHERE key = $1::text AND tenant = $2::text AND attempt = $3::integer AND status = 'RUNNING' RETURNING ${COLUMNS}`,
-    [c.key, c.tenant, c.attempt, c.status, jsonParam(c.result), jsonParam(c.error), c.now],
+    [c.key, c.tenant, c.attempt, c.status, jsonParam(c.result), jsonParam(c.error), c.now, jsonParam(c.usage ?? null)],
   );
   return r.rows[0] ? toExecution(r.rows[0]) : null;
 }

@@ -40,7 +40,7 @@ describe('executeTool run again for a step that already acted', () => {
     return { taskId: id, tenant: row.tenant, agentId: row.agent_id, stepId, planVersion: digestJson(row.plan) };
   }
 
-  it('answers the recorded outcome without acting again: no result in the answer, the per-call cost as usage', async () => {
+  it('answers the recorded outcome without acting again: no result in the answer, the recorded usage', async () => {
     // an internal e-mail needs no approval; the outbox row is what the tool did
     const id = (await stack.ok(stack.demo.agentToken, SUBMIT, { i: { goal: 'mail once', plan: { steps: [{ stepId: 'm', tool: 'send_email', args: { to: 'ops@example.com', subject: 'once', body: 'only once' } }] } } })).submitTask.id as string;
     expect((await finished(id)).outcome).toBe('COMPLETED');
@@ -48,13 +48,15 @@ describe('executeTool run again for a step that already acted', () => {
     const outbox = () => count('SELECT count(*) AS n FROM outbox_emails WHERE task_id = $1');
     const executed = () => count("SELECT count(*) AS n FROM audit_events WHERE task_id = $1 AND event_type = 'tool.executed'");
     expect([await outbox(), await executed()]).toEqual(['1', '1']);
-    const { rows: [exec] } = await stack.db.pool.query<{ started_at: Date; finished_at: Date }>('SELECT started_at, finished_at FROM tool_executions WHERE key = $1', [executionKey(id, 'm')]);
+    const { rows: [exec] } = await stack.db.pool.query<{ usage: unknown }>('SELECT usage FROM tool_executions WHERE key = $1', [executionKey(id, 'm')]);
+    expect(exec!.usage).toEqual({ costUsd: 0.01, tokens: 0, wallTimeMs: expect.any(Number) });
 
     const again = await activities.executeTool(await callOf(id, 'm'));
     expect(again).toMatchObject({ ok: true, resultDigest: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // why no result: history keeps the digest only
     expect(again.result).toBeUndefined();
-    expect(again.usage).toEqual({ costUsd: 0.01, tokens: 0, wallTimeMs: exec!.finished_at.getTime() - exec!.started_at.getTime() });
+    // the usage recorded with the outcome, as the first attempt settled it
+    expect(again.usage).toEqual(exec!.usage);
     // nothing sent twice, and the audit event is the same one (derived id), not a second
     expect([await outbox(), await executed()]).toEqual(['1', '1']);
   });
