@@ -41,10 +41,11 @@ const tools = proxyActivities<Pick<GovernedTaskActivities, 'executeTool'>>({
 const quickTools = proxyLocalActivities<QuickToolActivity>({ startToCloseTimeout: '30s', retry: TOOL_RETRY });
 
 /**
- * Independent governance calls run side by side: extractPlan with authenticateAgent, and after a tool
- * ran, settleBudget with recordStep. why: each local activity the workflow waits for alone costs a
- * round trip through the workflow sandbox; these pairs share one. Histories recorded before the
- * change (no marker) replay the one-after-the-other order.
+ * Independent governance calls are asked for together: extractPlan with authenticateAgent, and after
+ * a tool ran, settleBudget with recordStep. Histories recorded before the change (no marker) replay
+ * the one-after-the-other order. Under LOCAL_ACTIVITIES_IN_ORDER_PATCH (every new run) the lane still
+ * runs each pair one call after the other; only histories recorded between the two patches ran them
+ * side by side.
  */
 export const PARALLEL_GOVERNANCE_PATCH = 'parallel-governance-1';
 
