@@ -1,14 +1,19 @@
 /**
  * @module Helpers for the UI browser tests: Debian's chromium through playwright-core (headless, no
- * network side-channels), signing in, and screenshots under docs/screenshots/.
+ * network side-channels), signing in, and screenshots: under docs/screenshots/ with
+ * UPDATE_SCREENSHOTS=1, otherwise in a temporary directory (a test run leaves the checkout as it was).
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : `${join(tmpdir(), 'interceptor-ui-screenshots')}/`;
 
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
 

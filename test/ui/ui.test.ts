@@ -3,10 +3,10 @@
  * approve and deny held steps, follow a task to completion, open its graph and timeline, compare two
  * tasks, publish a policy after its drift preview, export and verify evidence (and see a tampered
  * bundle rejected), the platform administrator's tenant picker, and the 200-step / 500-node
- * performance figures (written to docs/screenshots/perf.json); screenshots of each screen go to
- * docs/screenshots/.
+ * performance figures (perf.json) and screenshots of each screen, written to docs/screenshots/ when
+ * UPDATE_SCREENSHOTS=1 (otherwise to a temporary directory).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -78,6 +78,7 @@ describe.skipIf(!hasChromium())('Replay Audit UI in chromium', () => {
     // why the load figures: the machine is shared, so a figure means little without the load it was taken under
     if (Object.keys(perf).length) {
       const measured = { measuredAt: new Date().toISOString(), chromium: browser?.version(), cpus: cpus().length, loadAverage1m5m15m: loadavg().map((l) => Number(l.toFixed(2))) };
+      await mkdir(SCREENSHOTS, { recursive: true });
       await writeFile(join(SCREENSHOTS, 'perf.json'), `${JSON.stringify({ ...measured, ...perf }, null, 2)}\n`);
     }
     await browser?.close();
