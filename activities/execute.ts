@@ -64,7 +64,7 @@ function currentAttempt(): number {
 
 export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities, 'executeTool'> {
   return {
-    async executeTool({ taskId, tenant, agentId, stepId, planVersion }) {
+    async executeTool({ taskId, tenant, agentId, stepId, planVersion, toolDigest }) {
       const plan = await loadTaskPlan(deps.db, tenant, taskId, planVersion);
       const key = executionKey(taskId, stepId);
       const step = await resolvedStep(deps.db, tenant, taskId, stepOf(plan, stepId));
@@ -72,6 +72,12 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
       const attempt = currentAttempt();
       const now = deps.now();
       const leaseMs = deps.toolLeaseMs ?? 12_000;
+      // why the delay: retrying before the lease ends only finds the claim held again and spends an
+      // attempt; bounded by one lease, whatever another worker's clock wrote.
+      const inProgress = (held: { leaseExpiresAt: string }) => ApplicationFailure.create({
+        message: `step \`${stepId}\` is being executed by another attempt`, type: 'EXECUTION_IN_PROGRESS',
+        nextRetryDelay: Math.min(leaseMs + 100, Math.max(200, Date.parse(held.leaseExpiresAt) - now.getTime() + 100)),
+      });
       const record = async (recorded: ToolRunResult): Promise<ToolRunResult> => {
         // why on every path: an attempt that died after the tool finished left these undone; both are idempotent.
         await upsertStep(deps.db, { taskId, stepId, tool: step.tool, args: step.args, executed: recorded.ok, ...(recorded.ok ? { result: recorded.result ?? null } : { error: recorded.error }) });
@@ -89,13 +95,18 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
         return asRunResult({ status: 'FAILED', result: null, error: { code: 'TOOL_UNAVAILABLE', message: `tool \`${step.tool}\` is not registered or disabled` } });
       }
       const perCallUsd = registered.definition.cost.perCallUsd;
+      if (toolDigest !== undefined && digestJson(registered.definition) !== toolDigest) {
+        // INVARIANT: a step runs the tool definition it was assessed and approved with; a definition
+        // re-registered since (another endpoint, schema or risk) is refused, not run (fail closed).
+        const prior = await getExecution(deps.db, tenant, key);
+        if (prior?.status === 'RUNNING') throw inProgress(prior);
+        if (prior) return record(asRunResult(prior, reusedUsage(prior, perCallUsd)));
+        return record(asRunResult({ status: 'FAILED', result: null, error: { code: 'TOOL_CHANGED', message: `tool \`${step.tool}\` was re-registered (version ${registered.version}) after the step was assessed; submit the step again to have it assessed against the new definition` } }));
+      }
       const claim = await claimExecution(deps.db, { key, tenant, taskId, stepId, tool: step.tool, now, leaseMs });
       if (!claim.claimed) {
         if (claim.execution.status !== 'RUNNING') return record(asRunResult(claim.execution, reusedUsage(claim.execution, perCallUsd)));
-        // why the delay: retrying before the lease ends only finds the claim held again and spends an
-        // attempt; bounded by one lease, whatever another worker's clock wrote.
-        const leaseLeftMs = Date.parse(claim.execution.leaseExpiresAt) - now.getTime();
-        throw ApplicationFailure.create({ message: `step \`${stepId}\` is being executed by another attempt`, type: 'EXECUTION_IN_PROGRESS', nextRetryDelay: Math.min(leaseMs + 100, Math.max(200, leaseLeftMs + 100)) });
+        throw inProgress(claim.execution);
       }
       const started = Date.now();
       const held = { key, tenant, attempt: claim.execution.attempt };

@@ -140,7 +140,11 @@ export interface GovernedTaskActivities {
   /** Marks a pending approval expired; returns the decision instead if one was recorded first. */
   expireApproval(input: { taskId: string; tenant: string; approvalId: string }): Promise<{ status: 'EXPIRED' } | { status: 'DECIDED'; decision: ApprovalDecisionSignal }>;
   reserveBudget(input: { taskId: string; tenant: string; agentId: string; stepId: string; tool: string }): Promise<BudgetReservation>;
-  executeTool(input: { taskId: string; tenant: string; agentId: string; stepId: string; planVersion: string }): Promise<ToolRunResult>;
+  /**
+   * `toolDigest`: the digest of the tool definition the step was assessed (and approved) with; a tool
+   * whose definition changed since is not run (absent in histories recorded before it was passed).
+   */
+  executeTool(input: { taskId: string; tenant: string; agentId: string; stepId: string; planVersion: string; toolDigest?: string }): Promise<ToolRunResult>;
   settleBudget(input: { taskId: string; tenant: string; reservationKey: string; usage: ToolRunResult['usage'] | null }): Promise<void>;
   recordStep(input: { taskId: string; tenant: string; view: StepView }): Promise<void>;
   recordOutcome(input: { taskId: string; tenant: string; view: TaskView }): Promise<void>;

@@ -178,7 +178,7 @@ class StepRunner {
     }
     if (assessment.decision === 'REQUIRE_APPROVAL' && !(await this.awaitApproval(v, assessment))) return this.record(v);
     if (this.cancelled() !== undefined) return this.cancelStep(v);
-    return this.execute(v);
+    return this.execute(v, assessment.inputs?.toolDigest);
   }
 
   /** Opens a bound approval and waits for a decision, a cancellation or the expiry. True when approved. */
@@ -221,7 +221,7 @@ class StepRunner {
     return true;
   }
 
-  private async execute(v: StepView): Promise<StepView> {
+  private async execute(v: StepView, toolDigest: string | undefined): Promise<StepView> {
     const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
     const reservation = await this.act.reserveBudget({ ...base, tool: v.tool });
     if (!reservation.ok) {
@@ -232,7 +232,7 @@ class StepRunner {
     }
     const { run, settled } = this.input.executor === 'caller'
       ? { run: await this.awaitCallerResult(v, reservation.reservationKey), settled: Promise.resolve() }
-      : await this.runOnWorker(v, reservation.reservationKey);
+      : await this.runOnWorker(v, reservation.reservationKey, toolDigest);
     v.executed = run.ok;
     v.resultDigest = run.resultDigest || undefined;
     v.state = run.ok ? 'EXECUTED' : 'FAILED';
@@ -246,7 +246,7 @@ class StepRunner {
    * `settled` resolves once the budget is settled: under the parallel patch the caller awaits it
    * together with recording the step.
    */
-  private async runOnWorker(v: StepView, reservationKey: string): Promise<{ run: ToolRunResult; settled: Promise<unknown> }> {
+  private async runOnWorker(v: StepView, reservationKey: string, toolDigest: string | undefined): Promise<{ run: ToolRunResult; settled: Promise<unknown> }> {
     const base = { taskId: this.input.taskId, tenant: this.input.tenant, agentId: this.input.agentId, stepId: v.stepId };
     const settle = (usage: ToolRunResult['usage'] | null) => this.act.settleBudget({ taskId: this.input.taskId, tenant: this.input.tenant, reservationKey, usage });
     v.state = 'EXECUTING';
@@ -254,7 +254,7 @@ class StepRunner {
     // why: once a tool has started, its budget must be settled even if the task is cancelled meanwhile.
     const run = await CancellationScope.nonCancellable(async () => {
       try {
-        const call = { ...base, planVersion: this.planVersion };
+        const call = { ...base, planVersion: this.planVersion, ...(toolDigest ? { toolDigest } : {}) };
         const quick = this.act.executeQuickTool && QUICK_TOOLS.includes(v.tool) ? this.act.executeQuickTool : undefined;
         const r = quick ? await quick(call) : await tools.executeTool(call);
         // why the fallback: as before the patch, a settlement that cannot be made releases the reservation instead.

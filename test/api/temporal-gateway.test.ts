@@ -172,6 +172,37 @@ describe('the API through Temporal', () => {
     expect(again.data.submitTask.id).toBe(id);
   }, 60_000);
 
+  it('does not run a tool that was re-registered after its step was assessed and approved (fail closed)', async () => {
+    const hits: string[] = [];
+    const vendor = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    });
+    await new Promise<void>((r) => vendor.listen(0, '127.0.0.1', () => r()));
+    try {
+      const base = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}/`;
+      const register = (path: string) => gql(stack.adminToken, 'mutation($i: RegisterToolInput!) { registerTool(input: $i) { version } }', {
+        i: { name: 'wire_funds', tenant: 'demo', argsSchema: { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] }, requiredCapability: 'payments:send', riskLevel: 'LOW', sideEffect: 'IRREVERSIBLE', urlAllowlist: [base], endpoint: `${base}${path}` },
+      });
+      expect((await register('approved-endpoint')).errors).toBeUndefined();
+      const agent = await gql(stack.adminToken, 'mutation { registerAgent(input: { name: "payer", capabilities: ["payments:send"], tenant: "demo" }) { credential { token } } }');
+      const token = agent.data.registerAgent.credential.token as string;
+      const submitted = await gql(token, SUBMIT, { i: { goal: 'pay the invoice', plan: { steps: [{ stepId: 'pay', tool: 'wire_funds', args: { amount: 120 } }] } } });
+      const id = submitted.data.submitTask.id as string;
+      const held = await until('the approval request', () => gql(token, TASK, { id }), (r) => r.data.task.steps[0].approval?.status === 'PENDING');
+      // the definition changes while the step waits for a person: another endpoint
+      expect((await register('swapped-endpoint')).data.registerTool.version).toBe(2);
+      const decided = await gql(demo.approverKey, 'mutation($id: ID!) { decideApproval(input: { approvalId: $id, decision: APPROVE, reason: "invoice checked" }) { status } }', { id: held.data.task.steps[0].approval.id });
+      expect(decided.data.decideApproval.status).toBe('APPROVED');
+      const done = await until('the end', () => gql(token, 'query($id: ID!) { task(id: $id) { status steps { state executed error { code message } } } }', { id }), (r) => !['RUNNING', 'AWAITING_APPROVAL'].includes(r.data.task.status));
+      expect(done.data.task.steps[0]).toMatchObject({ state: 'FAILED', executed: false, error: { code: 'TOOL_CHANGED' } });
+      expect(hits).toEqual([]);
+    } finally {
+      vendor.close();
+    }
+  }, 60_000);
+
   it('cancels a task waiting for approval', async () => {
     const submitted = await gql(demo.agentToken, SUBMIT, { i: { goal: 'tell a partner again', plan: FIRST_PLAN } });
     const id = submitted.data.submitTask.id as string;
