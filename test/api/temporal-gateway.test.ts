@@ -88,7 +88,8 @@ describe('the API through Temporal', () => {
     expect(types.filter((t) => t === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(1);
     // one at a time, in the order the workflow asks for them
     expect(calls).toEqual(['extractPlan', 'authenticateAgent', 'assessStep', 'reserveBudget', 'executeQuickTool', 'settleBudget', 'recordStep', 'recordOutcome']);
-    const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline } determinismCheck(taskId: $id) { deterministic } }', { id });
+    const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline unrecognised } determinismCheck(taskId: $id) { deterministic } }', { id });
+    expect(replayed.data.replay.unrecognised).toEqual([]);
     expect(replayed.data.determinismCheck.deterministic).toBe(true);
     expect((replayed.data.replay.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(expect.arrayContaining(['plan.extracted', 'identity.verified', 'tool.executed', 'budget.settled']));
   }, 60_000);
@@ -124,7 +125,8 @@ describe('the API through Temporal', () => {
       const locals = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
       expect(locals.length).toBeGreaterThan(0); // the governance calls around the tool stay local
 
-      const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline } determinismCheck(taskId: $id) { deterministic } }', { id });
+      const replayed = await gql(demo.approverKey, 'query($id: ID!) { replay(taskId: $id) { timeline unrecognised } determinismCheck(taskId: $id) { deterministic } }', { id });
+      expect(replayed.data.replay.unrecognised).toEqual([]);
       expect(replayed.data.determinismCheck.deterministic).toBe(true);
       expect((replayed.data.replay.timeline as { kind: string }[]).map((e) => e.kind)).toEqual(expect.arrayContaining(['tool.executed', 'budget.settled']));
     } finally {
