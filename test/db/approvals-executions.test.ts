@@ -72,16 +72,8 @@ describe.each(backends())('approvals and tool executions on %s', (kind) => {
     expect(await completeExecution(db.pool, { key, tenant: 'acme', attempt: 1, status: 'SUCCEEDED', now: later(2001) })).toBeNull();
     await expect(claimExecution(db.pool, { key, tenant: 'evil', tool: 'http_get', now: later(2002), leaseMs: 1000 })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
-});
 
-describe.each(backends())('a task read in one round trip on %s', (kind) => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-  });
-  afterAll(async () => db.close());
-
-  it('answers the task, its steps and its approvals exactly as the separate reads do, and nothing of another tenant', async () => {
+  it('reads a task in one round trip: the task, its steps and its approvals exactly as the separate reads do, and nothing of another tenant', async () => {
     await insertTask(db.pool, { id: 'bundle-1', tenant: 'acme', agentId: 'a1', submittedBy: 'alice', createdAt: t0 });
     expect(await getTaskBundle(db.pool, 'acme', 'bundle-1')).toEqual({ task: await getTask(db.pool, 'acme', 'bundle-1'), steps: [], approvals: [] });
     await upsertStep(db.pool, { taskId: 'bundle-1', stepId: 's2', tool: 'send_email', args: { to: 'x@example.com' }, decision: 'REQUIRE_APPROVAL', reasons: [{ code: 'APPROVAL', message: 'needs a person' }] });
