@@ -98,6 +98,8 @@ async function startAll(config: Config, stack: Stack, logger: Logger): Promise<v
   const worker = await startGovernedWorker({
     address: infra.temporal.address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, pool: infra.db.pool, dataDir: infra.dataDir, logger,
     publish: (e) => api.notify(e), toolLeaseMs: parseDurationMs(config.TOOL_LEASE),
+    // why a thread on PGlite: it keeps no statement timeout, so a slow query would hold the whole process
+    sqlSandbox: infra.db.kind === 'pglite' ? 'thread' : 'database', sqlTimeoutMs: parseDurationMs(config.RUN_SQL_TIMEOUT),
   });
   stack.push('worker', () => worker.shutdown());
   progress(`▸ worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);

@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { createActivities, type TaskEvent } from '../activities/index.js';
 import { recordInputs } from '../activities/recorded.js';
 import { createToolRuntime } from '../tools/runtime.js';
+import { createSqlSandbox } from '../tools/sql-sandbox.js';
 import { startWorker } from '../worker/index.js';
 
 export interface WorkerHandle {
@@ -25,10 +26,17 @@ export interface GovernedWorkerOptions {
   publish?: (event: TaskEvent) => void;
   /** How long a tool execution's claim lasts without renewal (default 12 s). */
   toolLeaseMs?: number;
+  /** Where run_sql runs: `database` (the pool's sandbox function; Postgres keeps its statement timeout) or `thread` (the embedded PGlite, which keeps none: see tools/sql-sandbox.ts). Default `database`. */
+  sqlSandbox?: 'database' | 'thread';
+  /** run_sql's time limit per query (default 2 s). */
+  sqlTimeoutMs?: number;
 }
 
 export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<WorkerHandle> {
-  const tools = createToolRuntime({ pool: opts.pool, sandboxDir: join(opts.dataDir, 'sandbox') });
+  const sql = opts.sqlSandbox === 'thread' ? createSqlSandbox() : undefined;
+  const tools = createToolRuntime({
+    pool: opts.pool, sandboxDir: join(opts.dataDir, 'sandbox'), ...(sql ? { runSql: sql.query } : {}), ...(opts.sqlTimeoutMs ? { sqlTimeoutMs: opts.sqlTimeoutMs } : {}),
+  });
   const activities = recordInputs(createActivities({
     db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}), ...(opts.toolLeaseMs ? { toolLeaseMs: opts.toolLeaseMs } : {}),
   }));
@@ -36,5 +44,13 @@ export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<
   const identity = `interceptor-${process.pid}@${hostname()}`;
   const running = await startWorker({ address: opts.address, namespace: opts.namespace, taskQueue: opts.taskQueue, activities, identity });
   running.done.catch((e: unknown) => opts.logger.error({ err: e }, 'the worker stopped with an error'));
-  return { shutdown: () => running.shutdown() };
+  return {
+    async shutdown() {
+      try {
+        await running.shutdown();
+      } finally {
+        await sql?.close();
+      }
+    },
+  };
 }

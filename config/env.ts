@@ -1,5 +1,6 @@
 /** @module One zod-validated configuration object, read from the environment. */
 import { z } from 'zod';
+import { parseDurationMs } from '../lib/duration.js';
 import { parseOrFail } from '../lib/validation.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -18,6 +19,10 @@ export const ConfigSchema = z.object({
   APPROVAL_TIMEOUT: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must look like `24h`, `30m` or `500ms`').default('24h'),
   /** How long a tool execution's claim lasts without renewal: after a worker dies mid-tool, the step's next attempt acts only once it has run out. */
   TOOL_LEASE: z.string().regex(/^\d+(ms|s|m|h)$/, 'must look like `12s`, `1m` or `5000ms`').default('12s'),
+  /** run_sql's time limit per query (the read-only demo tool). */
+  RUN_SQL_TIMEOUT: z.string().regex(/^\d+(ms|s)$/, 'must look like `2s` or `500ms`')
+    // why the regex again: zod runs this check even when the format check above failed
+    .refine((v) => !/^\d+(ms|s)$/.test(v) || (parseDurationMs(v) >= 10 && parseDurationMs(v) <= 60_000), 'must be between 10ms and 60s').default('2s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

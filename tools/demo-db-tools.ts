@@ -2,9 +2,8 @@
  * @module send_email (into the outbox table) and run_sql (read-only, demo schema). Their effects
  * live in Postgres; the outbox row's id is the execution key, so a retried execution stores one e-mail.
  */
-import type pg from 'pg';
 import { enqueueEmail } from '../db/queries/outbox-emails.js';
-import { runReadOnlyQuery } from '../db/queries/demo.js';
+import type { ReadOnlyQueryRunner } from '../db/queries/demo.js';
 import { isInterceptorError } from '../lib/errors.js';
 import { toolError, type ToolExecutor } from './types.js';
 
@@ -23,11 +22,12 @@ export function createSendEmail(): ToolExecutor {
   };
 }
 
-export function createRunSql(pool: pg.Pool): ToolExecutor {
+/** `run` is where the query runs (the database's sandbox function, or the embedded sandbox thread); `timeoutMs` its limit. */
+export function createRunSql(run: ReadOnlyQueryRunner, timeoutMs: number): ToolExecutor {
   return async ({ args }) => {
     if (Array.isArray(args.params) && args.params.length > 0) return toolError('NOT_SUPPORTED', 'query parameters are not supported by the demo sandbox: inline literal values');
     try {
-      const r = await runReadOnlyQuery(pool, { sql: String(args.query ?? ''), maxRows: 100 });
+      const r = await run({ sql: String(args.query ?? ''), maxRows: 100, timeoutMs });
       return { ok: true, result: { rows: r.rows, rowCount: r.rows.length, truncated: r.truncated } };
     } catch (e) {
       if (isInterceptorError(e)) return toolError(e.code === 'FORBIDDEN' ? 'QUERY_REFUSED' : 'QUERY_FAILED', e.message);

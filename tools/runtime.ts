@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import type { ToolDefinition } from '../governance/types.js';
+import { runReadOnlyQuery, type ReadOnlyQueryRunner } from '../db/queries/demo.js';
 import { createRunSql, createSendEmail } from './demo-db-tools.js';
 import { createHttpGet } from './http-get.js';
 import { createHttpTool } from './http-tool.js';
@@ -21,6 +22,10 @@ export interface ToolRuntimeOptions {
   sandboxDir: string;
   /** Extra URL prefixes http_get may reach in addition to each definition's allowlist (e.g. the local demo pages). */
   extraHttpAllowlist?: readonly string[];
+  /** Where run_sql runs: by default the pool's database (its sandbox function); on the embedded PGlite, the sandbox thread (sql-sandbox.ts). */
+  runSql?: ReadOnlyQueryRunner;
+  /** run_sql's time limit per query, default 2 s. */
+  sqlTimeoutMs?: number;
 }
 
 export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
@@ -30,7 +35,7 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
     ['write_file', () => files.write_file],
     ['http_get', (def) => createHttpGet({ allowlist: () => [...def.urlAllowlist, ...(opts.extraHttpAllowlist ?? [])] })],
     ['send_email', () => createSendEmail()],
-    ['run_sql', () => createRunSql(opts.pool)],
+    ['run_sql', () => createRunSql(opts.runSql ?? ((q) => runReadOnlyQuery(opts.pool, q)), opts.sqlTimeoutMs ?? 2000)],
   ]);
   return {
     builtins: () => [...builtins.keys()],

@@ -10,17 +10,22 @@ import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
 import { withTransaction } from '../pool.js';
 
-const QuerySchema = z.object({
+export const ReadOnlyQuerySchema = z.object({
   sql: z.string().min(1).max(10_000),
   maxRows: z.number().int().min(1).max(1000).default(100),
-  timeoutMs: z.number().int().min(10).max(30_000).default(2000),
+  timeoutMs: z.number().int().min(10).max(60_000).default(2000),
 });
+
+export type ReadOnlyQuery = z.input<typeof ReadOnlyQuerySchema>;
 
 export interface ReadOnlyResult {
   rows: Record<string, unknown>[];
   /** True when the query had more rows than `maxRows`. */
   truncated: boolean;
 }
+
+/** Where `run_sql` runs a query: the application's database (`runReadOnlyQuery`) or the embedded sandbox thread (tools/sql-sandbox.ts). */
+export type ReadOnlyQueryRunner = (input: ReadOnlyQuery) => Promise<ReadOnlyResult>;
 
 /** SQLSTATEs that mean "the agent's query was refused or wrong", as opposed to the database failing. */
 const REFUSALS: Record<string, string> = { '42501': 'permission denied', '25006': 'read-only transaction', '57014': 'statement timeout' };
@@ -29,10 +34,9 @@ const REFUSALS: Record<string, string> = { '42501': 'permission denied', '25006'
  * Run one agent-written SELECT over the demo data. Refusals (privileges, writes, timeout) and SQL
  * errors become FORBIDDEN / BAD_USER_INPUT with Postgres's message; the sandbox missing is FORBIDDEN.
  */
-export async function runReadOnlyQuery(pool: pg.Pool, input: z.input<typeof QuerySchema>): Promise<ReadOnlyResult> {
-  const q = parseOrFail(QuerySchema, input, 'query');
-  // why: a trailing semicolon is natural to write but would end the subquery the function wraps it in.
-  const sql = q.sql.trim().replace(/;+\s*$/, '');
+export async function runReadOnlyQuery(pool: pg.Pool, input: ReadOnlyQuery): Promise<ReadOnlyResult> {
+  const q = parseOrFail(ReadOnlyQuerySchema, input, 'query');
+  const sql = sqlForSubquery(q.sql);
   try {
     return await withTransaction(pool, async (client) => {
       // set_config(..., true) is SET LOCAL: it ends with this transaction.
@@ -41,11 +45,17 @@ export async function runReadOnlyQuery(pool: pg.Pool, input: z.input<typeof Quer
       return { rows: r.rows.slice(0, q.maxRows).map((x) => x.row), truncated: r.rows.length > q.maxRows };
     }, { readOnly: true, attempts: 1 });
   } catch (e) {
-    throw asQueryError(e);
+    throw readOnlyQueryError(e);
   }
 }
 
-function asQueryError(e: unknown): unknown {
+/** The agent's SQL as the subquery `demo.readonly_query` wraps it in. why: a trailing semicolon is natural to write but would end that subquery. */
+export function sqlForSubquery(sql: string): string {
+  return sql.trim().replace(/;+\s*$/, '');
+}
+
+/** A Postgres error from an agent's query as FORBIDDEN (refused) or BAD_USER_INPUT (its own mistake); anything else unchanged. */
+export function readOnlyQueryError(e: unknown): unknown {
   const err = e as { code?: unknown; message?: unknown } | null;
   if (typeof err?.code !== 'string' || typeof err.message !== 'string') return e;
   const code = err.code;

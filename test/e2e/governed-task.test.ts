@@ -56,7 +56,8 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
   const tenant = 'demo';
 
   beforeAll(async () => {
-    stack = await createStack({ backend, env: { APPROVAL_TIMEOUT: '5m' } });
+    // why a 10 s run_sql limit: the slow-query test must see a quick task finish while its query sleeps
+    stack = await createStack({ backend, env: { APPROVAL_TIMEOUT: '5m', RUN_SQL_TIMEOUT: '10s' } });
     await stack.start();
     agent = await registerAgent(stack.url, tenant, 'e2e-agent', ['files:read', 'files:write', 'email:send', 'sql:read'], ['alice@demo.test']);
     approver = await apiKey(stack.url, tenant, 'bob@demo.test', ['APPROVER', 'INVESTIGATOR']);
@@ -73,6 +74,22 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
     expect(t.steps[0]).toMatchObject({ state: 'EXECUTED', decision: 'ALLOW', executed: true });
     expect(await readFile(join(stack.dataDir, 'sandbox', tenant, 'notes/hello.txt'), 'utf8')).toBe('hello from e2e');
   });
+
+  it('stops a slow run_sql at its time limit while other tasks go on', async () => {
+    // on PGlite the query runs in the sandbox thread (PGlite keeps no statement timeout); on Postgres the timeout holds.
+    // A first query starts the sandbox, so that the slow one below is sleeping by the time the quick task arrives.
+    const warm = await finished(stack.url, agent.token, await submit(stack.url, agent.token, { goal: 'count', plan: plan([{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT count(*)::int AS n FROM customers' } }]) }));
+    expect(warm.steps[0]).toMatchObject({ state: 'EXECUTED', result: { rows: [{ n: 5 }] } });
+    const slow = await submit(stack.url, agent.token, { goal: 'slow query', plan: plan([{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT pg_sleep(60) AS slept' } }]) });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const quick = await submit(stack.url, agent.token, { goal: 'meanwhile', plan: plan([{ stepId: 'w', tool: 'write_file', args: { path: 'notes/meanwhile.txt', content: 'not held' } }]) });
+    expect((await finished(stack.url, agent.token, quick)).outcome).toBe('COMPLETED');
+    const stopped = await finished(stack.url, agent.token, slow);
+    expect(stopped.steps[0]).toMatchObject({ state: 'FAILED', executed: false, error: { code: 'QUERY_REFUSED', message: expect.stringContaining('timeout') } });
+    const at = async (id: string) => Date.parse((await gqlOk<{ task: { completedAt: string } }>(stack.url, agent.token, `query($id: ID!) { task(id: $id) { completedAt } }`, { id })).task.completedAt);
+    // the quick task was not held behind the sleeping query (PGlite on the application's thread used to run it to its end)
+    expect(await at(quick)).toBeLessThan(await at(slow));
+  }, 120_000);
 
   it('denies a step with reasons and skips its dependants', async () => {
     const id = await submit(stack.url, agent.token, {
@@ -202,7 +219,8 @@ describe('kill -9 in the middle of a quick tool', () => {
   beforeAll(async () => {
     // why a 20 s lease: the restarted worker must find the dead attempt's claim still held (the
     // workflow task it died in times out after 10 s), however long the restart takes here
-    stack = await createStack({ backend: 'pglite', env: { TOOL_LEASE: '20s' } });
+    // and a 30 s run_sql limit: the 6 s query below must still be running when the process is killed
+    stack = await createStack({ backend: 'pglite', env: { TOOL_LEASE: '20s', RUN_SQL_TIMEOUT: '30s' } });
     await stack.start();
   }, 180_000);
   afterAll(async () => {
@@ -212,8 +230,7 @@ describe('kill -9 in the middle of a quick tool', () => {
   it('runs the task on after a restart: the held claim is taken over when its lease ends, and the tool is recorded once', async () => {
     const agent = await registerAgent(stack.url, 'demo', 'crash-agent', ['sql:read']);
     const input = { goal: 'slow query', idempotencyKey: 'crash-mid-tool', plan: plan([{ stepId: 'q', tool: 'run_sql', args: { query: 'SELECT pg_sleep(6) AS slept' } }]) };
-    // the whole task is one workflow task; 2 s after the submit the query is sleeping inside the tool
-    // (the embedded PGlite does not enforce run_sql's 2 s statement timeout: see the README)
+    // the whole task is one workflow task; once its step runs, the query is sleeping inside the tool
     const inFlight = gql(stack.url, agent.token, SUBMIT, { input }).catch(() => null);
     await new Promise((r) => setTimeout(r, 2_000));
     await stack.kill('SIGKILL');
@@ -221,8 +238,7 @@ describe('kill -9 in the middle of a quick tool', () => {
     await stack.start();
     // the same idempotency key answers the task the first submit recorded
     const id = await submit(stack.url, agent.token, input);
-    // why the catch: the re-run query holds the process for 6 s, after which the server may close an
-    // idle keep-alive connection just as the next poll reuses it
+    // why the catch: a poll may reuse a keep-alive connection just as the server closes it
     const t = await eventually(async () => {
       const now = await task(stack.url, agent.token, id).catch(() => null);
       return now?.outcome ? now : null;

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './env.js';
+
+describe('configuration from the environment', () => {
+  it('has working defaults', () => {
+    expect(loadConfig({})).toMatchObject({ PORT: 4000, TOOL_LEASE: '12s', RUN_SQL_TIMEOUT: '2s', APPROVAL_TIMEOUT: '24h' });
+  });
+
+  it.each([
+    ['RUN_SQL_TIMEOUT', '2 seconds'],
+    ['RUN_SQL_TIMEOUT', '5m'],
+    ['RUN_SQL_TIMEOUT', '0ms'],
+    ['TOOL_LEASE', 'soon'],
+    ['PORT', '70000'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', issues: [expect.objectContaining({ path: name })] }));
+  });
+
+  it('accepts a run_sql limit up to a minute', () => {
+    expect(loadConfig({ RUN_SQL_TIMEOUT: '60s' }).RUN_SQL_TIMEOUT).toBe('60s');
+    expect(loadConfig({ RUN_SQL_TIMEOUT: '500ms' }).RUN_SQL_TIMEOUT).toBe('500ms');
+  });
+});
