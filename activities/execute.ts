@@ -15,6 +15,7 @@ import { audit } from './audit.js';
 import { executionKey, resolvedStep, stepOf } from './assess.js';
 import type { ActivityDeps } from './deps.js';
 import { loadTaskPlan } from './task-plan.js';
+import { boundedOutcome } from '../tools/types.js';
 
 const NO_USAGE = { costUsd: 0, tokens: 0, wallTimeMs: 0 };
 
@@ -111,11 +112,13 @@ export function executeActivity(deps: ActivityDeps): Pick<GovernedTaskActivities
       const started = Date.now();
       const held = { key, tenant, attempt: claim.execution.attempt };
       const renew = () => renewExecution(deps.db, { ...held, leaseMs, now: deps.now() });
-      const outcome = await keepAliveWhile(deps.tools.execute(registered.definition, { tenant, taskId, stepId, executionKey: key, args: step.args, db: deps.db }), renew, leaseMs);
+      const acted = await keepAliveWhile(deps.tools.execute(registered.definition, { tenant, taskId, stepId, executionKey: key, args: step.args, db: deps.db }), renew, leaseMs);
       const wallTimeMs = Date.now() - started;
-      const usage = outcome.ok
-        ? { costUsd: outcome.usage?.costUsd ?? perCallUsd, tokens: outcome.usage?.tokens ?? 0, wallTimeMs }
+      // why usage from what the tool did: a result too large to keep was still paid for
+      const usage = acted.ok
+        ? { costUsd: acted.usage?.costUsd ?? perCallUsd, tokens: acted.usage?.tokens ?? 0, wallTimeMs }
         : { ...NO_USAGE, wallTimeMs };
+      const outcome = boundedOutcome(acted);
       const done = await completeExecution(deps.db, outcome.ok
         ? { ...held, now: deps.now(), status: 'SUCCEEDED', result: outcome.result ?? null, usage }
         : { ...held, now: deps.now(), status: 'FAILED', error: outcome.error, usage });

@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-/** @type {{ schemaSql: string }} */
+/** @type {{ schemaSql: string; resultLimitBytes: number }} */
 const opts = workerData;
 const port = parentPort;
 if (!port) throw new Error('sql-sandbox-thread.mjs runs only as a worker thread');
@@ -22,12 +22,17 @@ try {
   port.postMessage({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
-port.on('message', async (/** @type {{ kind: 'query'; sql: string; rowLimit: number }} */ msg) => {
+port.on('message', async (/** @type {{ kind: 'query'; sql: string; maxRows: number }} */ msg) => {
   if (msg.kind !== 'query' || !db) return;
   try {
     await db.exec('BEGIN READ ONLY');
-    const r = await db.query('SELECT demo.readonly_query($1::text, $2::integer) AS row', [msg.sql, msg.rowLimit]);
-    port.postMessage({ kind: 'rows', rows: r.rows.map((x) => /** @type {{ row: unknown }} */ (x).row) });
+    // one more row than asked tells whether the result was cut
+    const r = await db.query('SELECT demo.readonly_query($1::text, $2::integer) AS row', [msg.sql, msg.maxRows + 1]);
+    const rows = r.rows.slice(0, msg.maxRows).map((x) => /** @type {{ row: unknown }} */ (x).row);
+    // why measured here: a result too large to keep is refused without copying it to the parent
+    const bytes = Buffer.byteLength(JSON.stringify(rows), 'utf8');
+    if (bytes > opts.resultLimitBytes) port.postMessage({ kind: 'tooLarge', bytes });
+    else port.postMessage({ kind: 'rows', rows, truncated: r.rows.length > msg.maxRows });
   } catch (e) {
     const err = /** @type {{ code?: unknown; message?: unknown }} */ (e);
     port.postMessage({ kind: 'failed', code: typeof err?.code === 'string' ? err.code : undefined, message: typeof err?.message === 'string' ? err.message : String(e) });

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { ReadOnlyQuerySchema, readOnlyQueryError, sqlForSubquery, type ReadOnlyQuery, type ReadOnlyResult } from '../db/queries/demo.js';
 import { InterceptorError } from '../lib/errors.js';
 import { parseOrFail } from '../lib/validation.js';
+import { MAX_TOOL_RESULT_BYTES } from './types.js';
 
 export interface SqlSandbox {
   query(input: ReadOnlyQuery): Promise<ReadOnlyResult>;
@@ -27,7 +28,7 @@ export interface SqlSandboxOptions {
 const THREAD_ENTRY = new URL('./sql-sandbox-thread.mjs', import.meta.url);
 const DEMO_SCHEMA = new URL('../db/migrations/000004_demo.sql', import.meta.url);
 
-type Reply = { kind: 'rows'; rows: Record<string, unknown>[] } | { kind: 'failed'; code?: string; message: string };
+type Reply = { kind: 'rows'; rows: Record<string, unknown>[]; truncated: boolean } | { kind: 'tooLarge'; bytes: number } | { kind: 'failed'; code?: string; message: string };
 
 export function createSqlSandbox(opts: SqlSandboxOptions = {}): SqlSandbox {
   let thread: Promise<Worker> | undefined;
@@ -71,11 +72,11 @@ export function createSqlSandbox(opts: SqlSandboxOptions = {}): SqlSandbox {
       }, q.timeoutMs);
       worker.on('message', onMessage);
       worker.once('exit', onExit);
-      // one more row than asked tells whether the result was cut
-      worker.postMessage({ kind: 'query', sql: sqlForSubquery(q.sql), rowLimit: q.maxRows + 1 });
+      worker.postMessage({ kind: 'query', sql: sqlForSubquery(q.sql), maxRows: q.maxRows });
     });
     if (reply.kind === 'failed') throw readOnlyQueryError(Object.assign(new Error(reply.message), { code: reply.code }));
-    return { rows: reply.rows.slice(0, q.maxRows), truncated: reply.rows.length > q.maxRows };
+    if (reply.kind === 'tooLarge') throw new InterceptorError('PAYLOAD_TOO_LARGE', `the query's result is ${reply.bytes} bytes and a step keeps at most ${MAX_TOOL_RESULT_BYTES}: ask for fewer rows or columns`);
+    return { rows: reply.rows, truncated: reply.truncated };
   }
 
   return {
@@ -95,7 +96,7 @@ export function createSqlSandbox(opts: SqlSandboxOptions = {}): SqlSandbox {
 
 /** Start the thread and wait until its database holds the demo schema. */
 async function start(timeoutMs: number): Promise<Worker> {
-  const worker = new Worker(THREAD_ENTRY, { workerData: { schemaSql: readFileSync(DEMO_SCHEMA, 'utf8') } });
+  const worker = new Worker(THREAD_ENTRY, { workerData: { schemaSql: readFileSync(DEMO_SCHEMA, 'utf8'), resultLimitBytes: MAX_TOOL_RESULT_BYTES } });
   // why: an idle sandbox must not keep the process alive
   worker.unref();
   let timer: NodeJS.Timeout | undefined;

@@ -61,8 +61,9 @@ export function readOnlyQueryError(e: unknown): unknown {
   const code = err.code;
   if (code === '42883' && err.message.includes('readonly_query')) return new InterceptorError('FORBIDDEN', 'the run_sql sandbox is not installed on this database');
   if (REFUSALS[code]) return new InterceptorError('FORBIDDEN', `query refused: ${REFUSALS[code]}: ${err.message}`);
-  // Classes 42 (syntax, undefined column...), 22 (data exceptions) and 0A (unsupported, e.g. a
-  // data-modifying CTE below the top level) are the query's own mistakes.
-  if (['42', '22', '0A'].some((c) => code.startsWith(c))) return new InterceptorError('BAD_USER_INPUT', `query failed: ${err.message}`, { issues: [{ path: 'sql', message: err.message }] });
+  // Classes 42 (syntax, undefined column...), 22 (data exceptions), 0A (unsupported, e.g. a
+  // data-modifying CTE below the top level), 53 (out of memory) and 54 (a value too large) are the
+  // query's own doing: retrying it would fail the same way.
+  if (['42', '22', '0A', '53', '54'].some((c) => code.startsWith(c))) return new InterceptorError('BAD_USER_INPUT', `query failed: ${err.message}`, { issues: [{ path: 'sql', message: err.message }] });
   return e;
 }

@@ -61,6 +61,16 @@ describe('executeTool run again for a step that already acted', () => {
     expect([await outbox(), await executed()]).toEqual(['1', '1']);
   });
 
+  it('fails a step whose result is too large to keep, storing the failure and not the result', async () => {
+    // 100 rows of 20 kB: 2 MB, twice what a step keeps (the result would also travel through history)
+    const query = "SELECT repeat('x', 20000) AS s FROM generate_series(1, 100)";
+    const id = (await stack.ok(stack.demo.agentToken, SUBMIT, { i: { goal: 'too much', plan: { steps: [{ stepId: 'q', tool: 'run_sql', args: { query } }] } } })).submitTask.id as string;
+    const t = await finished(id);
+    expect(t.steps[0]).toMatchObject({ state: 'FAILED', executed: false });
+    const { rows: [exec] } = await stack.db.pool.query<{ status: string; result: unknown; error: { code: string; message: string } }>('SELECT status, result, error FROM tool_executions WHERE key = $1', [executionKey(id, 'q')]);
+    expect(exec).toMatchObject({ status: 'FAILED', result: null, error: { code: 'RESULT_TOO_LARGE', message: expect.stringContaining('at most 1048576') } });
+  });
+
   it('asks to be retried when the lease of a running attempt ends, instead of acting beside it', async () => {
     // an external e-mail waits for approval: its step is assessed and not yet executed
     const id = (await stack.ok(stack.demo.agentToken, SUBMIT, { i: { goal: 'mail later', plan: { steps: [{ stepId: 'm', tool: 'send_email', args: { to: 'zed@partner.test', subject: 's', body: 'b' } }] } } })).submitTask.id as string;

@@ -67,6 +67,15 @@ describe.each(places)('run_sql sandbox on %s', (where) => {
     await expect(run({ sql: 'SELECT 1', timeoutMs: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'timeoutMs' }] });
   });
 
+  it('reports a value too large to represent as the query\'s own mistake, not a failure to retry', async () => {
+    await expect(run({ sql: "SELECT repeat('x', 300000000) AS s", timeoutMs: 30_000 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  }, 60_000);
+
+  it.runIf(where === 'thread')('refuses a result too large for a step to keep', async () => {
+    await expect(run({ sql: "SELECT repeat('x', 20000) AS s FROM generate_series(1, 100)" })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('at most 1048576') });
+    expect((await run({ sql: "SELECT repeat('x', 1000) AS s FROM generate_series(1, 100)" })).rows).toHaveLength(100);
+  });
+
   // PGlite in the application's own thread cannot stop a query (WASM has no timer signals): the
   // embedded stack therefore runs run_sql in the sandbox thread, which is ended at the limit.
   it.skipIf(where === 'pglite')('stops a slow query at its time limit and answers the next one', async () => {
