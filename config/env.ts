@@ -19,10 +19,10 @@ export const ConfigSchema = z.object({
   APPROVAL_TIMEOUT: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must look like `24h`, `30m` or `500ms`').default('24h'),
   /** How long a tool execution's claim lasts without renewal: after a worker dies mid-tool, the step's next attempt acts only once it has run out. */
   TOOL_LEASE: z.string().regex(/^\d+(ms|s|m|h)$/, 'must look like `12s`, `1m` or `5000ms`').default('12s'),
-  /** run_sql's time limit per query (the read-only demo tool). */
+  /** run_sql's time limit per query (the read-only demo tool). why at most 15 s: with the sandbox's 10 s wait, a query must fit in its local activity's 30 s. */
   RUN_SQL_TIMEOUT: z.string().regex(/^\d+(ms|s)$/, 'must look like `2s` or `500ms`')
     // why the regex again: zod runs this check even when the format check above failed
-    .refine((v) => !/^\d+(ms|s)$/.test(v) || (parseDurationMs(v) >= 10 && parseDurationMs(v) <= 60_000), 'must be between 10ms and 60s').default('2s'),
+    .refine((v) => !/^\d+(ms|s)$/.test(v) || (parseDurationMs(v) >= 10 && parseDurationMs(v) <= 15_000), 'must be between 10ms and 15s').default('2s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -30,7 +30,8 @@ export function createRunSql(run: ReadOnlyQueryRunner, timeoutMs: number): ToolE
       const r = await run({ sql: String(args.query ?? ''), maxRows: 100, timeoutMs });
       return { ok: true, result: { rows: r.rows, rowCount: r.rows.length, truncated: r.truncated } };
     } catch (e) {
-      if (isInterceptorError(e)) return toolError(e.code === 'FORBIDDEN' ? 'QUERY_REFUSED' : e.code === 'PAYLOAD_TOO_LARGE' ? 'RESULT_TOO_LARGE' : 'QUERY_FAILED', e.message);
+      // why INTERNAL is thrown: the sandbox could not start, which says nothing of the query (retried)
+      if (isInterceptorError(e) && e.code !== 'INTERNAL') return toolError(e.code === 'FORBIDDEN' ? 'QUERY_REFUSED' : e.code === 'PAYLOAD_TOO_LARGE' ? 'RESULT_TOO_LARGE' : 'QUERY_FAILED', e.message);
       throw e;
     }
   };

@@ -29,10 +29,9 @@ port.on('message', async (/** @type {{ kind: 'query'; sql: string; maxRows: numb
     // one more row than asked tells whether the result was cut
     const r = await db.query('SELECT demo.readonly_query($1::text, $2::integer) AS row', [msg.sql, msg.maxRows + 1]);
     const rows = r.rows.slice(0, msg.maxRows).map((x) => /** @type {{ row: unknown }} */ (x).row);
-    // why measured here: a result too large to keep is refused without copying it to the parent
-    const bytes = Buffer.byteLength(JSON.stringify(rows), 'utf8');
-    if (bytes > opts.resultLimitBytes) port.postMessage({ kind: 'tooLarge', bytes });
-    else port.postMessage({ kind: 'rows', rows, truncated: r.rows.length > msg.maxRows });
+    const bytes = measure(rows, opts.resultLimitBytes);
+    if (bytes === undefined) port.postMessage({ kind: 'rows', rows, truncated: r.rows.length > msg.maxRows });
+    else port.postMessage({ kind: 'tooLarge', bytes });
   } catch (e) {
     const err = /** @type {{ code?: unknown; message?: unknown }} */ (e);
     port.postMessage({ kind: 'failed', code: typeof err?.code === 'string' ? err.code : undefined, message: typeof err?.message === 'string' ? err.message : String(e) });
@@ -40,3 +39,21 @@ port.on('message', async (/** @type {{ kind: 'query'; sql: string; maxRows: numb
     await db.exec('ROLLBACK').catch(() => undefined);
   }
 });
+
+/**
+ * Undefined when the rows fit in `limit` bytes of JSON, else their size (null: too large to
+ * serialise at all). why measured here, row by row: a result too large to keep is refused without
+ * being copied to the parent, or built as one string.
+ * @param {unknown[]} rows
+ * @param {number} limit
+ * @returns {number | null | undefined}
+ */
+function measure(rows, limit) {
+  let bytes = 2;
+  try {
+    for (const row of rows) bytes += Buffer.byteLength(JSON.stringify(row), 'utf8') + 1;
+  } catch {
+    return null;
+  }
+  return bytes > limit ? bytes : undefined;
+}

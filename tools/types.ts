@@ -20,17 +20,22 @@ export type ToolOutcome =
 export type ToolExecutor = (ctx: ToolContext) => Promise<ToolOutcome>;
 
 /**
- * The largest result a step keeps, serialised: it is stored with the execution and travels through
- * the workflow's history, whose payloads have a size limit of their own. A larger one fails the step.
+ * The largest result a step keeps, serialised: it is stored with the execution and the step, and
+ * the API returns it (history keeps only its digest). A larger one fails the step.
  */
 export const MAX_TOOL_RESULT_BYTES = 1024 * 1024;
 
 /** The outcome as a step keeps it: a result over MAX_TOOL_RESULT_BYTES becomes the failure RESULT_TOO_LARGE. */
 export function boundedOutcome(outcome: ToolOutcome): ToolOutcome {
   if (!outcome.ok) return outcome;
-  const bytes = Buffer.byteLength(JSON.stringify(outcome.result ?? null), 'utf8');
+  let bytes: number;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(outcome.result ?? null), 'utf8');
+  } catch {
+    bytes = Infinity; // too large (or too deep) to serialise at all
+  }
   if (bytes <= MAX_TOOL_RESULT_BYTES) return outcome;
-  return toolError('RESULT_TOO_LARGE', `the tool's result is ${bytes} bytes and a step keeps at most ${MAX_TOOL_RESULT_BYTES}: ask for less (fewer rows or columns, a smaller file)`);
+  return toolError('RESULT_TOO_LARGE', `the tool's result is ${Number.isFinite(bytes) ? `${bytes} bytes` : 'too large to serialise'} and a step keeps at most ${MAX_TOOL_RESULT_BYTES}: ask for less (fewer rows or columns, a smaller file)`);
 }
 
 export function toolError(code: string, message: string): ToolOutcome {

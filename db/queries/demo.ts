@@ -13,7 +13,7 @@ import { withTransaction } from '../pool.js';
 export const ReadOnlyQuerySchema = z.object({
   sql: z.string().min(1).max(10_000),
   maxRows: z.number().int().min(1).max(1000).default(100),
-  timeoutMs: z.number().int().min(10).max(60_000).default(2000),
+  timeoutMs: z.number().int().min(10).max(30_000).default(2000),
 });
 
 export type ReadOnlyQuery = z.input<typeof ReadOnlyQuerySchema>;
@@ -62,8 +62,9 @@ export function readOnlyQueryError(e: unknown): unknown {
   if (code === '42883' && err.message.includes('readonly_query')) return new InterceptorError('FORBIDDEN', 'the run_sql sandbox is not installed on this database');
   if (REFUSALS[code]) return new InterceptorError('FORBIDDEN', `query refused: ${REFUSALS[code]}: ${err.message}`);
   // Classes 42 (syntax, undefined column...), 22 (data exceptions), 0A (unsupported, e.g. a
-  // data-modifying CTE below the top level), 53 (out of memory) and 54 (a value too large) are the
-  // query's own doing: retrying it would fail the same way.
-  if (['42', '22', '0A', '53', '54'].some((c) => code.startsWith(c))) return new InterceptorError('BAD_USER_INPUT', `query failed: ${err.message}`, { issues: [{ path: 'sql', message: err.message }] });
+  // data-modifying CTE below the top level) and 54 (a value too large), and 53200 (out of memory),
+  // are the query's own doing: retrying it would fail the same way. The rest of class 53 (too many
+  // connections, disk full) is the database's state: thrown on, and retried.
+  if (['42', '22', '0A', '54', '53200'].some((c) => code.startsWith(c))) return new InterceptorError('BAD_USER_INPUT', `query failed: ${err.message}`, { issues: [{ path: 'sql', message: err.message }] });
   return e;
 }

@@ -219,8 +219,8 @@ describe('kill -9 in the middle of a quick tool', () => {
   beforeAll(async () => {
     // why a 20 s lease: the restarted worker must find the dead attempt's claim still held (the
     // workflow task it died in times out after 10 s), however long the restart takes here
-    // and a 30 s run_sql limit: the 6 s query below must still be running when the process is killed
-    stack = await createStack({ backend: 'pglite', env: { TOOL_LEASE: '20s', RUN_SQL_TIMEOUT: '30s' } });
+    // and a 15 s run_sql limit: the 6 s query below must still be running when the process is killed
+    stack = await createStack({ backend: 'pglite', env: { TOOL_LEASE: '20s', RUN_SQL_TIMEOUT: '15s' } });
     await stack.start();
   }, 180_000);
   afterAll(async () => {
