@@ -1,5 +1,5 @@
 /** @module How much of the tightest applicable budget a task has used: an input to risk and policy. */
-import { applies, subjectOf, windowKey, type BudgetSubject } from '../governance/budget/index.js';
+import { applies, budgetRetry, subjectOf, windowKey, type BudgetSubject } from '../governance/budget/index.js';
 import type { DecisionReason } from '../governance/types.js';
 import { getBudgetsWithUsage } from '../db/queries/budgets.js';
 import type { Queryable } from '../db/pool.js';
@@ -23,7 +23,8 @@ export async function budgetSnapshot(db: Queryable, who: BudgetSubject, now: Dat
     const spent = c ? c.used + c.reserved : 0;
     const f = b.limit <= 0 ? 1 : spent / b.limit;
     if (f >= 1 && !reason) {
-      reason = { code: 'BUDGET_EXCEEDED', message: `budget \`${b.id}\` (${b.scope} ${b.metric} per ${b.window}, limit ${b.limit}) is exhausted: ${spent} used` };
+      const retry = budgetRetry(b.window, now);
+      reason = { code: 'BUDGET_EXCEEDED', message: `budget \`${b.id}\` (${b.scope} ${b.metric} per ${b.window}, limit ${b.limit}) is exhausted: ${spent} used; ${retry.hint}`, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) };
     }
     fraction = Math.max(fraction, f);
   }

@@ -1,4 +1,5 @@
 /** @module reserveBudget and settleBudget: reserve before a tool acts, settle or release after. */
+import { budgetRetry } from '../governance/budget/index.js';
 import { release, reserve, settle } from '../db/queries/budgets.js';
 import { getTool } from '../db/queries/tools.js';
 import { withTransaction } from '../db/pool.js';
@@ -15,16 +16,18 @@ export function budgetActivities(deps: ActivityDeps): Acts {
       const key = executionKey(taskId, stepId);
       const def = await getTool(deps.db, tenant, tool);
       const amounts = { tool_calls: 1, cost_usd: def?.definition.cost.perCallUsd ?? 0 };
+      const now = deps.now();
       return withTransaction(deps.db, async (tx) => {
-        const r = await reserve(tx, { key, tenant, agentId, taskId, amounts, now: deps.now() });
+        const r = await reserve(tx, { key, tenant, agentId, taskId, amounts, now });
         if (r.ok) {
           await audit(deps, tx, { tenant, taskId, stepId, type: 'budget.reserved', actor: SYSTEM, data: { key, amounts, lines: r.lines } });
           return { ok: true as const, reservationKey: key };
         }
         const x = r.exceeded;
-        const message = `budget \`${x.budgetId}\` (${x.scope} ${x.metric} per ${x.window}, limit ${x.limit}) would be exceeded`;
-        await audit(deps, tx, { tenant, taskId, stepId, type: 'budget.exceeded', actor: SYSTEM, data: { key, amounts, exceeded: x } });
-        return { ok: false as const, reason: { code: 'BUDGET_EXCEEDED', message } };
+        const retry = budgetRetry(x.window, now);
+        const message = `budget \`${x.budgetId}\` (${x.scope} ${x.metric} per ${x.window}, limit ${x.limit}) would be exceeded: ${retry.hint}`;
+        await audit(deps, tx, { tenant, taskId, stepId, type: 'budget.exceeded', actor: SYSTEM, data: { key, amounts, exceeded: x, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) } });
+        return { ok: false as const, reason: { code: 'BUDGET_EXCEEDED', message, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) } };
       });
     },
 

@@ -127,6 +127,8 @@ export interface DecisionReason {
   code: string;
   message: string;
   policyId?: string;
+  /** When asking again can succeed (ISO 8601, UTC): set when an exhausted budget's window resets. */
+  retryAt?: string;
 }
 
 /** The full outcome of assessing one step: what the workflow records and the API shows. */

@@ -1,4 +1,5 @@
 /** @module Budgets: admins set limits; admins and investigators read them with current usage; a task shows the ones that bind it. */
+import { windowEndsAt } from '../../governance/budget/index.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { readTenant, requireRole, writeTenant } from '../access.js';
 import type { TaskModel } from '../schema/models.js';
@@ -6,8 +7,11 @@ import { recordAudit, type ServiceDeps } from './deps.js';
 import type { BudgetRow } from './store.js';
 import type { BudgetModel, BudgetService } from './types.js';
 
-function budgetModel(b: BudgetRow): BudgetModel {
-  return { id: b.id, tenant: b.tenant, scope: b.scope.toUpperCase(), scopeId: b.scopeRef, metric: b.metric.toUpperCase(), window: b.window.toUpperCase(), limit: b.limit, usage: b.usage };
+function budgetModel(b: BudgetRow, now: Date): BudgetModel {
+  return {
+    id: b.id, tenant: b.tenant, scope: b.scope.toUpperCase(), scopeId: b.scopeRef, metric: b.metric.toUpperCase(), window: b.window.toUpperCase(), limit: b.limit,
+    resetsAt: windowEndsAt(b.window, now)?.toISOString() ?? null, usage: b.usage,
+  };
 }
 
 /** The budgets that bind one task, with only that task's own counters (its tenant, its agent, itself). */
@@ -25,12 +29,14 @@ export function createBudgetService(deps: ServiceDeps): BudgetService {
       const v = requireRole(viewer, 'admin', 'investigator');
       const t = readTenant(v, tenant);
       if (t === null) throw new InterceptorError('BAD_USER_INPUT', 'the platform administrator must name a `tenant`', { issues: [{ path: 'tenant', message: 'required for the platform administrator' }] });
-      return (await store.budgetsWithUsage(store.pool, t, deps.now())).map(budgetModel);
+      const now = deps.now();
+      return (await store.budgetsWithUsage(store.pool, t, now)).map((b) => budgetModel(b, now));
     },
 
     async forTask(task) {
-      const all = await store.budgetsWithUsage(store.pool, task.tenant, deps.now(), task.id);
-      return budgetsForTask(all, task).map(budgetModel);
+      const now = deps.now();
+      const all = await store.budgetsWithUsage(store.pool, task.tenant, now, task.id);
+      return budgetsForTask(all, task).map((b) => budgetModel(b, now));
     },
 
     async set(viewer, input) {
@@ -42,8 +48,9 @@ export function createBudgetService(deps: ServiceDeps): BudgetService {
         await recordAudit(deps, db, { tenant, type: 'budget.updated', viewer: v, data: { budgetId: b.id, scope: b.scope, scopeRef: b.scopeRef, metric: b.metric, window: b.window, limit: b.limit } });
         return b;
       });
-      const withUsage = (await store.budgetsWithUsage(store.pool, tenant, deps.now())).find((b) => b.id === saved.id);
-      return budgetModel(withUsage ?? saved);
+      const now = deps.now();
+      const withUsage = (await store.budgetsWithUsage(store.pool, tenant, now)).find((b) => b.id === saved.id);
+      return budgetModel(withUsage ?? saved, now);
     },
   };
 }

@@ -10,7 +10,7 @@ import type { StepState, StepView, TaskView } from '../../workflows/contract.js'
 import { toGqlRiskLevel, toRiskModel, type GqlApprovalStatus, type ReasonModel, type StepModel, type TaskModel } from '../schema/models.js';
 import type { ApprovalRow, StepRow, TaskRow } from './store.js';
 
-const ReasonSchema = z.object({ code: z.string(), message: z.string(), policyId: z.string().optional() });
+const ReasonSchema = z.object({ code: z.string(), message: z.string(), policyId: z.string().optional(), retryAt: z.string().optional() });
 const StepViewSchema = z.looseObject({
   stepId: z.string(),
   tool: z.string(),

@@ -148,6 +148,8 @@ export interface BudgetModel {
   metric: string;
   window: string;
   limit: number;
+  /** When the current window ends (ISO 8601, UTC); null for a per-task budget. */
+  resetsAt: string | null;
   usage: { windowKey: string; subject: string; used: number; reserved: number }[];
 }
 

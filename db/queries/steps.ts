@@ -5,7 +5,7 @@ import { parseOrFail } from '../../lib/validation.js';
 import type { Queryable } from '../pool.js';
 import { iso, jsonParam, readJson } from '../rows.js';
 
-export const DecisionReasonSchema = z.object({ code: z.string(), message: z.string(), policyId: z.string().optional() });
+export const DecisionReasonSchema = z.object({ code: z.string(), message: z.string(), policyId: z.string().optional(), retryAt: z.string().optional() });
 export const RiskAssessmentSchema = z.object({
   score: z.number().min(0).max(100),
   level: z.enum(RISK_LEVELS),

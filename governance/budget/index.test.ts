@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applies, reservationLines, settledAmount, windowKey, wouldExceed, type BudgetLimit } from './index.js';
+import { applies, budgetRetry, reservationLines, settledAmount, windowEndsAt, windowKey, wouldExceed, type BudgetLimit } from './index.js';
 
 const who = { tenant: 'acme', agentId: 'agent-1', taskId: 'task-9' };
 const limit = (over: Partial<BudgetLimit>): BudgetLimit => ({
@@ -21,6 +21,29 @@ describe('windowKey', () => {
   });
   it('rejects an invalid date', () => {
     expect(() => windowKey('day', new Date('nope'), 't')).toThrow(RangeError);
+  });
+});
+
+describe('windowEndsAt and budgetRetry', () => {
+  it.each([
+    ['day', '2026-11-25T23:59:59.999Z', '2026-11-26T00:00:00.000Z'],
+    ['day', '2026-11-26T00:00:00.000Z', '2026-11-27T00:00:00.000Z'],
+    ['day', '2026-12-31T12:00:00.000Z', '2027-01-01T00:00:00.000Z'],
+    ['month', '2026-11-25T10:00:00.000Z', '2026-12-01T00:00:00.000Z'],
+    ['month', '2026-12-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z'],
+    ['month', '2028-02-29T23:00:00.000Z', '2028-03-01T00:00:00.000Z'],
+  ] as const)('ends a %s window that holds %s at %s (UTC)', (window, now, expected) => {
+    expect(windowEndsAt(window, new Date(now))?.toISOString()).toBe(expected);
+    // the end is the first instant of the next window
+    expect(windowKey(window, new Date(expected), 't')).not.toBe(windowKey(window, new Date(now), 't'));
+    expect(budgetRetry(window, new Date(now))).toEqual({ retryAt: expected, hint: `it resets at ${expected}` });
+  });
+  it('never ends a task window within the task', () => {
+    expect(windowEndsAt('task', new Date('2026-11-25T10:00:00Z'))).toBeNull();
+    expect(budgetRetry('task', new Date('2026-11-25T10:00:00Z'))).toEqual({ hint: 'it does not reset within this task' });
+  });
+  it('rejects an invalid date', () => {
+    expect(() => windowEndsAt('day', new Date('nope'))).toThrow(RangeError);
   });
 });
 

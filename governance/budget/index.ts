@@ -14,4 +14,4 @@ export {
   type BudgetWindow,
   type ReservationLine,
 } from './types.js';
-export { windowKey } from './window.js';
+export { budgetRetry, windowEndsAt, windowKey } from './window.js';

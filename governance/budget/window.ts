@@ -18,3 +18,28 @@ export function windowKey(window: BudgetWindow, now: Date, taskId: string): stri
       return `month:${isoDate.slice(0, 7)}`;
   }
 }
+
+/**
+ * When the window `now` falls in ends, so that a request refused for this budget can succeed again:
+ * the next UTC midnight, the first of the next UTC month, or null for a task's own window (it never
+ * resets within the task).
+ */
+export function windowEndsAt(window: BudgetWindow, now: Date): Date | null {
+  if (Number.isNaN(now.getTime())) throw new RangeError('`now` is not a valid date');
+  switch (window) {
+    case 'task':
+      return null;
+    case 'day':
+      return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+    case 'month':
+      return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  }
+}
+
+/** The refusal's words and retry time for an exhausted budget (`retryAt` is left out for a task window). */
+export function budgetRetry(window: BudgetWindow, now: Date): { retryAt?: string; hint: string } {
+  const ends = windowEndsAt(window, now);
+  if (!ends) return { hint: 'it does not reset within this task' };
+  const retryAt = ends.toISOString();
+  return { retryAt, hint: `it resets at ${retryAt}` };
+}

@@ -7,8 +7,9 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { assessStep } from '../../governance/assess/index.js';
+import { budgetRetry } from '../../governance/budget/index.js';
 import type { CompiledPolicySet } from '../../governance/policy/index.js';
-import { ToolDefinitionSchema, type ExecutionPlan, type Provenance, type StepAssessment, type ToolDefinition } from '../../governance/types.js';
+import { ToolDefinitionSchema, type DecisionReason, type ExecutionPlan, type Provenance, type StepAssessment, type ToolDefinition } from '../../governance/types.js';
 import { isInterceptorError } from '../../lib/errors.js';
 import type { AuditBuffer } from '../audit/buffer.js';
 import { mappingFor, type ProxyGovernance, type ToolMapping } from '../config.js';
@@ -56,9 +57,11 @@ export function createLocalGovernor(deps: LocalGovernorDeps): CallGovernor {
 
 function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: LocalGovernorDeps, at: Date): Verdict {
   let assessment: StepAssessment;
+  let exhausted = false;
   try {
     const plan = planOf(call);
     const budget = deps.budget.check(call.identity.agentId, at);
+    exhausted = budget.exhausted;
     assessment = assessStep({ plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, budget, now: at }, { policy: deps.policy() });
   } catch (e) {
     return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'EVALUATION_FAILED', message: `the call could not be evaluated: ${isInterceptorError(e) ? e.message : 'internal error'}` }] };
@@ -66,11 +69,19 @@ function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: Lo
   const schema = assessment.reasons.filter((r) => r.code === 'ARGS_SCHEMA' || r.code === 'TOO_DEEP');
   if (schema.length > 0) throw new McpError(ErrorCode.InvalidParams, `invalid arguments for tool \`${call.tool.name}\`: ${schema.map((r) => r.message).join('; ')}`);
   if (assessment.decision === 'REQUIRE_APPROVAL') return { decision: 'DENY', code: 'APPROVAL_REQUIRED', reasons: assessment.reasons, assessment };
-  if (assessment.decision === 'DENY') return { decision: 'DENY', code: denyCode(assessment), reasons: assessment.reasons, assessment };
-  if (!deps.budget.reserve(call.identity.agentId, def?.cost.perCallUsd ?? 0, at)) {
-    return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [{ code: 'BUDGET_EXCEEDED', message: 'the agent has used its daily allowance of calls or cost' }], assessment };
+  // why the allowance's own reason first: a denial the exhausted allowance explains says when it resets
+  if (assessment.decision === 'DENY') {
+    const code = denyCode(assessment);
+    if (!exhausted) return { decision: 'DENY', code, reasons: assessment.reasons, assessment };
+    return { decision: 'DENY', code: code === 'POLICY_DENIED' ? 'BUDGET_EXCEEDED' : code, reasons: [allowanceSpent(at), ...assessment.reasons], assessment };
   }
+  if (!deps.budget.reserve(call.identity.agentId, def?.cost.perCallUsd ?? 0, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };
   return { decision: 'ALLOW', assessment };
+}
+
+function allowanceSpent(at: Date): DecisionReason {
+  const retry = budgetRetry('day', at);
+  return { code: 'BUDGET_EXCEEDED', message: `the agent has used its daily allowance of calls or cost: ${retry.hint}`, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) };
 }
 
 function denyCode(a: StepAssessment): DenyCode {

@@ -51,9 +51,11 @@ export async function listTools(core: ProxyCore, session: ProxySession): Promise
   return { tools: out };
 }
 
-export function denial(code: DenyCode | 'TOOL_NOT_APPROVED', reasons: readonly { code: string; message: string }[]): CallToolResult {
+export function denial(code: DenyCode | 'TOOL_NOT_APPROVED', reasons: readonly { code: string; message: string; retryAt?: string | null }[]): CallToolResult {
   const text = `denied: ${code}${reasons.length > 0 ? `: ${reasons.map((r) => r.message).join('; ')}` : ''}`;
-  return { isError: true, content: [{ type: 'text', text }], _meta: { [DENIAL_META_KEY]: { code, reasons: reasons.map((r) => ({ code: r.code, message: r.message })) } } };
+  // why retryAt: an agent refused for an exhausted budget learns when to ask again instead of retrying at once
+  const data = reasons.map((r) => ({ code: r.code, message: r.message, ...(typeof r.retryAt === 'string' ? { retryAt: r.retryAt } : {}) }));
+  return { isError: true, content: [{ type: 'text', text }], _meta: { [DENIAL_META_KEY]: { code, reasons: data } } };
 }
 
 export interface CallExtra {

@@ -135,8 +135,12 @@ describe('input validation and task submission', () => {
   it('validates budgets and tools at the edge', async () => {
     const neg = await gql(h, a.admin.token, 'mutation { setBudget(input: { scope: TENANT, metric: COST_USD, window: DAY, limit: -1 }) { id } }');
     expect(codes(neg)).toEqual(['BAD_USER_INPUT']);
-    const ok = await gql(h, a.admin.token, 'mutation { setBudget(input: { scope: AGENT, metric: TOOL_CALLS, window: DAY, limit: 50 }) { scope metric window limit usage { used } } }');
-    expect(ok.data!.setBudget).toEqual({ scope: 'AGENT', metric: 'TOOL_CALLS', window: 'DAY', limit: 50, usage: [] });
+    const ok = await gql(h, a.admin.token, 'mutation { setBudget(input: { scope: AGENT, metric: TOOL_CALLS, window: DAY, limit: 50 }) { scope metric window limit resetsAt usage { used } } }');
+    const now = new Date();
+    const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
+    expect(ok.data!.setBudget).toEqual({ scope: 'AGENT', metric: 'TOOL_CALLS', window: 'DAY', limit: 50, resetsAt: midnight, usage: [] });
+    const perTask = await gql(h, a.admin.token, 'mutation { setBudget(input: { scope: TASK, metric: TOOL_CALLS, window: TASK, limit: 9 }) { window resetsAt } }');
+    expect(perTask.data!.setBudget).toEqual({ window: 'TASK', resetsAt: null });
     const badSchema = await gql(h, a.admin.token, 'mutation { registerTool(input: { name: "t", argsSchema: { type: "nonsense" }, requiredCapability: "x", riskLevel: LOW, sideEffect: READ }) { name } }');
     expect(codes(badSchema)).toEqual(['BAD_USER_INPUT']);
   });

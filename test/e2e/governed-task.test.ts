@@ -9,10 +9,10 @@ import { backends } from '../db/helpers.js';
 import { ADMIN_TOKEN, createStack, eventually, gql, gqlOk, type Stack } from './stack.js';
 
 const TASK = `query($id: ID!) { task(id: $id) { id status outcome reasons { code message }
-  steps { stepId tool state decision executed reasons { code message } determiningPolicies approval { id status } result error { code message } } } }`;
+  steps { stepId tool state decision executed reasons { code message retryAt } determiningPolicies approval { id status } result error { code message } } } }`;
 const SUBMIT = `mutation($input: SubmitTaskInput!) { submitTask(input: $input) { id status steps { stepId state decision } } }`;
 
-interface StepOut { stepId: string; tool: string; state: string; decision: string | null; executed: boolean; reasons: { code: string; message: string }[]; approval: { id: string; status: string } | null; result: unknown }
+interface StepOut { stepId: string; tool: string; state: string; decision: string | null; executed: boolean; reasons: { code: string; message: string; retryAt: string | null }[]; approval: { id: string; status: string } | null; result: unknown }
 interface TaskOut { id: string; status: string; outcome: string | null; reasons: { code: string }[]; steps: StepOut[] }
 
 async function registerAgent(url: string, tenant: string, name: string, capabilities: string[], actingFor: string[] = []): Promise<{ id: string; token: string }> {
@@ -160,6 +160,10 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
     expect(b.state).toBe('DENIED');
     const budgetReason = b.reasons.find((r) => r.code === 'BUDGET_EXCEEDED');
     expect(budgetReason?.message).toMatch(/^budget `[^`]+` \(agent tool_calls per day, limit 1\)/);
+    // a day budget says when asking again can succeed: the next UTC midnight
+    const now = new Date();
+    const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
+    expect(budgetReason).toMatchObject({ retryAt: midnight, message: expect.stringContaining(`resets at ${midnight}`) });
   });
 
   it('refuses forged, expired and foreign tokens', async () => {

@@ -45,7 +45,7 @@ async function setup(names: string[], over: Partial<ProxyOptions> = {}): Promise
   };
 }
 
-const denial = (r: unknown) => (r as CallToolResult)._meta?.[DENIAL_META_KEY] as { code: string } | undefined;
+const denial = (r: unknown) => (r as CallToolResult)._meta?.[DENIAL_META_KEY] as { code: string; reasons: unknown[] } | undefined;
 
 describe('stdio-style authentication', () => {
   it('serves nothing without a valid token', async () => {
@@ -79,7 +79,11 @@ describe('local budget through the proxy', () => {
     for (let i = 0; i < 2; i++) expect((await c.callTool({ name: 'echo', arguments: { text: `n${i}` } })).isError).toBeFalsy();
     const third = await c.callTool({ name: 'echo', arguments: { text: 'n3' } });
     expect(third.isError).toBe(true);
-    expect(['BUDGET_EXCEEDED', 'POLICY_DENIED']).toContain(denial(third)?.code);
+    expect(denial(third)?.code).toBe('BUDGET_EXCEEDED');
+    // the agent learns when to ask again: the allowance resets at the next UTC midnight
+    const reason = denial(third)?.reasons[0] as { code: string; message: string; retryAt?: string };
+    const midnight = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1)).toISOString();
+    expect(reason).toMatchObject({ code: 'BUDGET_EXCEEDED', retryAt: midnight, message: expect.stringContaining(`resets at ${midnight}`) });
     await s.close();
   });
 });
