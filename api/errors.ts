@@ -16,6 +16,7 @@ const PUBLIC_CODES: Partial<Record<ErrorCode, { code: string; status: number }>>
   NOT_FOUND: { code: 'NOT_FOUND', status: 404 },
   CONFLICT: { code: 'CONFLICT', status: 409 },
   BUDGET_EXCEEDED: { code: 'BUDGET_EXCEEDED', status: 429 },
+  RATE_LIMITED: { code: 'RATE_LIMITED', status: 429 },
   POLICY_DENIED: { code: 'POLICY_DENIED', status: 403 },
   PAYLOAD_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', status: 413 },
 };
@@ -27,6 +28,7 @@ const PUBLIC_DETAILS: Record<string, readonly string[]> = {
   POLICY_DENIED: ['reasons', 'policyIds'],
   BUDGET_EXCEEDED: ['budgetId', 'scope', 'metric', 'window', 'limit', 'used', 'requested'],
   CONFLICT: ['currentStatus'],
+  RATE_LIMITED: ['retryAfterMs'],
 };
 
 function publicDetails(e: InterceptorError, code: string): Record<string, unknown> {
@@ -46,8 +48,14 @@ export function toGraphQLError(e: unknown, located?: GraphQLError): GraphQLError
   if (mapped.code === 'BAD_USER_INPUT') extensions.issues = e.issues.map((i) => ({ path: i.path, message: i.message }));
   // why: a top-level status only matters when the error ends the request (context or parse phase);
   // yoga uses it then and ignores it for field errors inside a 200 response.
-  if (!located?.path) extensions.http = { status: mapped.status };
+  if (!located?.path) extensions.http = { status: mapped.status, ...retryAfterHeader(e) };
   return createGraphQLError(e.message, { ...locationOf(located), extensions });
+}
+
+/** `Retry-After` (whole seconds, rounded up) for an error that says how long to wait. */
+function retryAfterHeader(e: InterceptorError): { headers?: Record<string, string> } {
+  const ms = e.details.retryAfterMs;
+  return typeof ms === 'number' && ms > 0 ? { headers: { 'retry-after': String(Math.ceil(ms / 1000)) } } : {};
 }
 
 /** Where an error happened in the operation, copied onto the error that replaces it. */

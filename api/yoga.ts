@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Kind, type DocumentNode } from 'graphql';
 import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { ApiContext } from './context.js';
+import { createRateLimiter, type RateLimit } from '../lib/rate-limit.js';
 import { createContext } from './context.js';
 import type { AuthPorts } from './auth.js';
 import { createMaskError, type ErrorLogger } from './errors.js';
@@ -45,6 +46,8 @@ export interface ApiServerDeps {
   ui?: UiServing;
   /** The public key set served at `/.well-known/jwks.json` (agent credential and evidence keys); 404 when absent. */
   jwks?: () => Promise<unknown>;
+  /** Requests per second (and burst) each credential may make; unlimited when absent. */
+  rateLimit?: RateLimit | null;
 }
 
 export interface Api {
@@ -117,7 +120,7 @@ export function createApiServer(deps: ApiServerDeps): Api {
   const typeDefs = readFileSync(SCHEMA_PATH, 'utf8');
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema: createSchema<Record<string, unknown> & ApiContext>({ typeDefs, resolvers }),
-    context: createContext({ auth: deps.auth, services: deps.services }),
+    context: createContext({ auth: deps.auth, services: deps.services, limiter: deps.rateLimit ? createRateLimiter(deps.rateLimit) : undefined }),
     graphqlEndpoint: '/graphql',
     graphiql: deps.graphiql ?? true,
     landingPage: false,
@@ -164,6 +167,8 @@ export interface ApiDeps {
   defaultMetrics?: boolean;
   now?: () => Date;
   ui?: UiServing; // UI serving
+  /** Requests per second (and burst) each credential may make (`API_RATE_LIMIT`); unlimited when absent. */
+  rateLimit?: RateLimit | null;
 }
 
 export interface ComposedApi extends Api {
@@ -190,7 +195,7 @@ export function createApi(deps: ApiDeps): ComposedApi {
     verifyAgentToken: (token: string) => identity.verify(token),
   };
   const api = createApiServer({
-    services, auth, metrics, logger: deps.logger, health: deps.health, maxBodyBytes: deps.maxBodyBytes, queryLimits: deps.queryLimits, ui: deps.ui,
+    services, auth, metrics, logger: deps.logger, health: deps.health, maxBodyBytes: deps.maxBodyBytes, queryLimits: deps.queryLimits, ui: deps.ui, rateLimit: deps.rateLimit ?? null,
     jwks: () => services.evidence.jwks(),
   });
   const notify = (change: { tenant: string; taskId: string; kind: string }) => {

@@ -16,6 +16,7 @@ import { createApi, type ComposedApi } from '../api/yoga.js';
 import { loadConfig, type Config } from '../config/env.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { parseDurationMs } from '../lib/duration.js';
+import { parseRateLimit } from '../lib/rate-limit.js';
 import { banner } from './banner.js';
 import { createLogger } from './logger.js';
 import { createMetricsSource } from './metrics-source.js';
@@ -78,6 +79,7 @@ function composeApi(config: Config, infra: Infrastructure, adminHash: string, lo
     metricsSource: createMetricsSource(db.pool),
     logger,
     config: { approvalTimeoutMs: parseDurationMs(config.APPROVAL_TIMEOUT) },
+    rateLimit: parseRateLimit(config.API_RATE_LIMIT),
     defaultMetrics: true,
     ui: createUiServing({ logger }), // UI serving: builds ui/ when missing or stale, serves /ui
     health: async () => {

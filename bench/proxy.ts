@@ -106,7 +106,8 @@ async function overHttp(): Promise<Record<string, { direct: Stats; proxy: Stats 
 }
 
 async function durable(): Promise<Record<string, { direct: Stats; proxy: Stats }>> {
-  const stack = await createStack({ backend: 'pglite', env: { LOG_LEVEL: 'error' } });
+  // why no rate limit: 32 concurrent calls of one agent make more API requests than its default limit allows
+  const stack = await createStack({ backend: 'pglite', env: { LOG_LEVEL: 'error', API_RATE_LIMIT: 'off' } });
   await stack.start();
   const dir = tempDir('proxy-bench-');
   const out: Record<string, { direct: Stats; proxy: Stats }> = {};

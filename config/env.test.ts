@@ -3,7 +3,8 @@ import { loadConfig } from './env.js';
 
 describe('configuration from the environment', () => {
   it('has working defaults', () => {
-    expect(loadConfig({})).toMatchObject({ PORT: 4000, TOOL_LEASE: '12s', RUN_SQL_TIMEOUT: '2s', APPROVAL_TIMEOUT: '24h' });
+    expect(loadConfig({})).toMatchObject({ PORT: 4000, TOOL_LEASE: '12s', RUN_SQL_TIMEOUT: '2s', APPROVAL_TIMEOUT: '24h', API_RATE_LIMIT: '100/s' });
+    expect(loadConfig({ API_RATE_LIMIT: 'off' }).API_RATE_LIMIT).toBe('off');
   });
 
   it.each([
@@ -13,6 +14,9 @@ describe('configuration from the environment', () => {
     ['RUN_SQL_TIMEOUT', '0ms'],
     ['TOOL_LEASE', 'soon'],
     ['PORT', '70000'],
+    ['API_RATE_LIMIT', '0/s'],
+    ['API_RATE_LIMIT', '100'],
+    ['API_RATE_LIMIT', 'none'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', issues: [expect.objectContaining({ path: name })] }));
   });

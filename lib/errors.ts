@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'BUDGET_EXCEEDED'
+  | 'RATE_LIMITED'
   | 'POLICY_DENIED'
   | 'PAYLOAD_TOO_LARGE'
   | 'POLICY_INVALID'

@@ -3,6 +3,7 @@
  * set), the real store, services, auth and yoga server; only Temporal is replaced, by a recording
  * gateway (end-to-end runs through Temporal are in the integration suite).
  */
+import type { RateLimit } from '../../lib/rate-limit.js';
 import { randomUUID } from 'node:crypto';
 import { openApproval } from '../../db/queries/approvals.js';
 import { upsertStep } from '../../db/queries/steps.js';
@@ -65,7 +66,7 @@ export interface Harness {
 
 export const backend = backends()[0]!;
 
-export async function openHarness(opts: { submitWaitMs?: number } = {}): Promise<Harness> {
+export async function openHarness(opts: { submitWaitMs?: number; rateLimit?: RateLimit } = {}): Promise<Harness> {
   const db = await openTestDatabase(backend);
   const gateway = new RecordingGateway();
   const logs: CapturedLog[] = [];
@@ -79,6 +80,7 @@ export async function openHarness(opts: { submitWaitMs?: number } = {}): Promise
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     config: { submitWaitMs: opts.submitWaitMs ?? 0, feedIntervalMs: 50 },
     now: () => clock.now,
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
   await api.identity.ensureSigningKey();
   return {

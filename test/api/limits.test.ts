@@ -142,3 +142,33 @@ describe('request limits, masking and operational routes', () => {
     expect(again).toMatch(/interceptor_task_latency_seconds_count\{outcome="COMPLETED"\} 1/);
   });
 });
+
+describe('rate limit per credential', () => {
+  let h: Harness;
+  let a: TenantFixture;
+  beforeAll(async () => {
+    // burst 3, then one request every 2 s: slow enough that the test's own pace never refills a token
+    h = await openHarness({ rateLimit: { perSecond: 0.5, burst: 3 } });
+    a = await tenantFixture(h, 'acme');
+  });
+  afterAll(async () => h?.close());
+
+  const post = (token: string, query: string, variables?: Record<string, unknown>) =>
+    h.api.handle(new Request('http://t/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }));
+
+  it('refuses a credential past its limit with 429, RATE_LIMITED and Retry-After, acting on nothing', async () => {
+    for (let i = 0; i < 3; i++) expect((await post(a.agent.token, '{ viewer { id } }')).status).toBe(200);
+    const tasksBefore = (await h.db.pool.query('SELECT count(*)::int AS n FROM tasks')).rows[0].n as number;
+    const refused = await post(a.agent.token, 'mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id } }', { i: { goal: 'one too many', plan: { steps: [{ stepId: 'r', tool: 'read_file', args: { path: 'x.txt' } }] } } });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const body = (await refused.json()) as { errors: { message: string; extensions: { code: string; retryAfterMs: number } }[] };
+    expect(body.errors[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) }, message: expect.stringContaining('too many requests') });
+    expect(body.errors[0]!.extensions.retryAfterMs).toBeGreaterThan(0);
+    expect(body.errors[0]!.extensions.retryAfterMs).toBeLessThanOrEqual(2000);
+    expect((await h.db.pool.query('SELECT count(*)::int AS n FROM tasks')).rows[0].n).toBe(tasksBefore);
+    // another credential has a bucket of its own, and the platform administrator is never limited
+    expect((await post(a.investigator.token, '{ viewer { id } }')).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await post(ADMIN_TOKEN, '{ viewer { id } }')).status).toBe(200);
+  });
+});

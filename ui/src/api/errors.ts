@@ -2,7 +2,7 @@
 
 export type ErrorCode =
   | 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'BUDGET_EXCEEDED'
-  | 'POLICY_DENIED' | 'PAYLOAD_TOO_LARGE' | 'NETWORK' | 'INTERNAL_SERVER_ERROR' | 'UNKNOWN';
+  | 'POLICY_DENIED' | 'PAYLOAD_TOO_LARGE' | 'RATE_LIMITED' | 'NETWORK' | 'INTERNAL_SERVER_ERROR' | 'UNKNOWN';
 
 const SUMMARY: Record<ErrorCode, string> = {
   BAD_USER_INPUT: 'Some input was not accepted.',
@@ -13,6 +13,7 @@ const SUMMARY: Record<ErrorCode, string> = {
   BUDGET_EXCEEDED: 'A budget is exhausted.',
   POLICY_DENIED: 'A policy denied this.',
   PAYLOAD_TOO_LARGE: 'The request is too large.',
+  RATE_LIMITED: 'Too many requests with this key just now; wait a moment and try again.',
   NETWORK: 'The server could not be reached. Check the connection and try again.',
   INTERNAL_SERVER_ERROR: 'The server hit an unexpected error. It has been logged; try again.',
   UNKNOWN: 'Something went wrong.',
