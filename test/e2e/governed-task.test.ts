@@ -177,6 +177,25 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
     expect(noToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('limits each credential\'s request rate (API_RATE_LIMIT, 100/s with a burst of 200 by default)', async () => {
+    const loud = await registerAgent(stack.url, tenant, 'loud-agent', ['files:read']);
+    const one = async () => {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${loud.token}` }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+      await res.arrayBuffer();
+      return { status: res.status, retryAfter: res.headers.get('retry-after') };
+    };
+    // batches of 100 at once until one is refused: the burst (200) goes first, then the server answers faster than 100 a second refill
+    const statuses: { status: number; retryAfter: string | null }[] = [];
+    for (let batch = 0; batch < 30 && !statuses.some((r) => r.status === 429); batch++) statuses.push(...(await Promise.all(Array.from({ length: 100 }, one))));
+    const refused = statuses.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(statuses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(200);
+    expect(statuses.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+    expect(Number(refused[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
+    // the agent everyone else uses is not held back by the loud one
+    expect((await gql(stack.url, agent.token, `{ viewer { id } }`)).errors).toBeUndefined();
+  });
+
   it('keeps tenants apart: an investigator of one tenant cannot read another tenant\'s task', async () => {
     const id = await submit(stack.url, agent.token, { goal: 'private', plan: plan([{ stepId: 'w', tool: 'write_file', args: { path: 'p.txt', content: 'p' } }]) });
     const other = await apiKey(stack.url, 'globex', 'mallory@globex.test', ['INVESTIGATOR', 'APPROVER', 'ADMIN']);
