@@ -1,6 +1,6 @@
 /** @module requestApproval and expireApproval: bound approvals, opened and closed from the workflow. */
 import { approvalBinding } from '../governance/approval/index.js';
-import { closeApproval, getApproval, openApproval } from '../db/queries/approvals.js';
+import { closeApproval, getApproval, openApproval, pendingApprovalsLocked } from '../db/queries/approvals.js';
 import { withTransaction } from '../db/pool.js';
 import { sha256Hex } from '../lib/canonical-json.js';
 import type { GovernedTaskActivities } from '../workflows/contract.js';
@@ -21,7 +21,17 @@ export function approvalActivities(deps: ActivityDeps): Acts {
       const approvalId = approvalIdFor(taskId, stepId, planVersion);
       const binding = approvalBinding({ taskId, stepId, tool, argsDigest, planVersion });
       const now = deps.now();
-      const approval = await withTransaction(deps.db, async (tx) => {
+      const limit = deps.maxPendingApprovals;
+      const outcome = await withTransaction(deps.db, async (tx) => {
+        // why a limit per submitter: an agent (perhaps compromised) must not bury its approvers in requests (OWASP agentic T10)
+        if (limit !== undefined && !(await getApproval(tx, tenant, approvalId))) {
+          const pending = await pendingApprovalsLocked(tx, tenant, input.submittedBy.id, now);
+          if (pending >= limit) {
+            const refused = { code: 'APPROVAL_QUEUE_FULL', message: `\`${input.submittedBy.id}\` already has ${pending} approvals waiting for a person (at most ${limit}): the step is denied rather than queued; ask again once some are decided or expired` };
+            await audit(deps, tx, { tenant, taskId, stepId, type: 'approval.refused', actor: SYSTEM, data: { approvalId, tool, argsDigest, planVersion, pending, limit, reasons: [refused] } });
+            return { refused };
+          }
+        }
         const a = await openApproval(tx, {
           approvalId, tenant, taskId, stepId, tool, argsDigest, planVersion, binding,
           requestedAt: now, expiresAt: new Date(now.getTime() + input.timeoutMs),
@@ -31,8 +41,10 @@ export function approvalActivities(deps: ActivityDeps): Acts {
           tenant, taskId, stepId, type: 'approval.requested', actor: SYSTEM,
           data: { approvalId, tool, argsDigest, planVersion, binding, expiresAt: a.expiresAt, policyIds: assessment.determiningPolicies, reasons: assessment.reasons, risk: assessment.risk },
         });
-        return a;
+        return { approval: a };
       });
+      if ('refused' in outcome) return { approvalId, expiresAt: now.toISOString(), binding, refused: outcome.refused };
+      const { approval } = outcome;
       deps.publish?.({ tenant, taskId, kind: 'approval', at: now.toISOString(), payload: { approvalId, stepId, status: approval.status } });
       return { approvalId, expiresAt: approval.expiresAt, binding };
     },

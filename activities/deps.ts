@@ -21,4 +21,6 @@ export interface ActivityDeps {
   publish?: (event: TaskEvent) => void;
   /** How long a tool execution may run before a retry may take it over. */
   toolLeaseMs?: number;
+  /** How many approvals one submitter may have waiting at once; a step past it is denied (APPROVAL_QUEUE_FULL). Unlimited when absent. */
+  maxPendingApprovals?: number;
 }

@@ -102,6 +102,7 @@ async function startAll(config: Config, stack: Stack, logger: Logger): Promise<v
     publish: (e) => api.notify(e), toolLeaseMs: parseDurationMs(config.TOOL_LEASE),
     // why a thread on PGlite: it keeps no statement timeout, so a slow query would hold the whole process
     sqlSandbox: infra.db.kind === 'pglite' ? 'thread' : 'database', sqlTimeoutMs: parseDurationMs(config.RUN_SQL_TIMEOUT),
+    maxPendingApprovals: config.MAX_PENDING_APPROVALS,
   });
   stack.push('worker', () => worker.shutdown());
   progress(`▸ worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);

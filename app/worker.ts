@@ -30,6 +30,8 @@ export interface GovernedWorkerOptions {
   sqlSandbox?: 'database' | 'thread';
   /** run_sql's time limit per query (default 2 s). */
   sqlTimeoutMs?: number;
+  /** How many approvals one submitter may have waiting at once (unlimited when absent). */
+  maxPendingApprovals?: number;
 }
 
 export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<WorkerHandle> {
@@ -39,6 +41,7 @@ export async function startGovernedWorker(opts: GovernedWorkerOptions): Promise<
   });
   const activities = recordInputs(createActivities({
     db: opts.pool, tools, now: () => new Date(), ...(opts.publish ? { publish: opts.publish } : {}), ...(opts.toolLeaseMs ? { toolLeaseMs: opts.toolLeaseMs } : {}),
+    ...(opts.maxPendingApprovals ? { maxPendingApprovals: opts.maxPendingApprovals } : {}),
   }));
   // why an explicit identity: the worker's native bridge refuses an undefined one.
   const identity = `interceptor-${process.pid}@${hostname()}`;

@@ -3,7 +3,7 @@ import { loadConfig } from './env.js';
 
 describe('configuration from the environment', () => {
   it('has working defaults', () => {
-    expect(loadConfig({})).toMatchObject({ PORT: 4000, TOOL_LEASE: '12s', RUN_SQL_TIMEOUT: '2s', APPROVAL_TIMEOUT: '24h', API_RATE_LIMIT: '100/s' });
+    expect(loadConfig({})).toMatchObject({ PORT: 4000, TOOL_LEASE: '12s', RUN_SQL_TIMEOUT: '2s', APPROVAL_TIMEOUT: '24h', API_RATE_LIMIT: '100/s', MAX_PENDING_APPROVALS: 20 });
     expect(loadConfig({ API_RATE_LIMIT: 'off' }).API_RATE_LIMIT).toBe('off');
   });
 
@@ -14,6 +14,8 @@ describe('configuration from the environment', () => {
     ['RUN_SQL_TIMEOUT', '0ms'],
     ['TOOL_LEASE', 'soon'],
     ['PORT', '70000'],
+    ['MAX_PENDING_APPROVALS', '0'],
+    ['MAX_PENDING_APPROVALS', 'lots'],
     ['API_RATE_LIMIT', '0/s'],
     ['API_RATE_LIMIT', '100'],
     ['API_RATE_LIMIT', 'none'],

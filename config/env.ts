@@ -23,6 +23,8 @@ export const ConfigSchema = z.object({
   RUN_SQL_TIMEOUT: z.string().regex(/^\d+(ms|s)$/, 'must look like `2s` or `500ms`')
     // why the regex again: zod runs this check even when the format check above failed
     .refine((v) => !/^\d+(ms|s)$/.test(v) || (parseDurationMs(v) >= 10 && parseDurationMs(v) <= 15_000), 'must be between 10ms and 15s').default('2s'),
+  /** How many approvals one submitter (an agent, or a person submitting) may have waiting for a person at once; a step past it is denied (APPROVAL_QUEUE_FULL). */
+  MAX_PENDING_APPROVALS: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Requests per second each credential may make to the API (a burst of twice that), or `off`. */
   API_RATE_LIMIT: z.string().regex(/^([1-9]\d*\/s|off)$/, 'must look like `100/s` or be `off`').default('100/s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -56,6 +56,8 @@ export interface ApprovalTicket {
   approvalId: string;
   expiresAt: string;
   binding: string;
+  /** Set when no approval was opened because the submitter already has too many waiting: the step is denied with it. */
+  refused?: DecisionReason;
 }
 
 /** What the API signals after it has recorded a decision atomically in the database. */

@@ -191,6 +191,14 @@ class StepRunner {
       planVersion: this.planVersion, assessment, submittedBy: this.input.submittedBy, actingFor: this.identity.actingFor,
       timeoutMs: this.input.approvalTimeoutMs,
     });
+    // why no patch: histories from before carry no `refused`, so they take the path they took
+    if (ticket.refused) {
+      v.state = 'DENIED';
+      v.decision = 'DENY';
+      v.reasons.push(ticket.refused);
+      this.refreshStatus(v);
+      return false;
+    }
     v.approval = { approvalId: ticket.approvalId, status: 'PENDING', expiresAt: ticket.expiresAt };
     const arrived = await condition(() => this.decisions.has(ticket.approvalId) || this.cancelled() !== undefined, this.input.approvalTimeoutMs);
     let decision = this.decisions.get(ticket.approvalId);

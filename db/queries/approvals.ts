@@ -94,6 +94,20 @@ export async function openApproval(db: Queryable, input: z.input<typeof OpenSche
   return stored;
 }
 
+/**
+ * How many approvals `submittedBy` has waiting for a person (pending and not yet past their expiry),
+ * counted under a transaction lock of that submitter's queue, so that two requests at once cannot
+ * both take its last place. `tx` must be a transaction.
+ */
+export async function pendingApprovalsLocked(tx: Queryable, tenant: string, submittedBy: string, now: Date): Promise<number> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('approvals:' || $1::text || ':' || $2::text, 0))", [tenant, submittedBy]);
+  const r = await tx.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM approvals WHERE tenant = $1::text AND status = 'PENDING' AND submitted_by = $2::text AND expires_at > $3::timestamptz",
+    [tenant, submittedBy, now],
+  );
+  return r.rows[0]!.n;
+}
+
 /** The approval, only if it belongs to `tenant`. */
 export async function getApproval(db: Queryable, tenant: string, approvalId: string): Promise<Approval | null> {
   const r = await db.query<ApprovalRow>(`SELECT ${COLUMNS} FROM approvals WHERE tenant = $1::text AND approval_id = $2::text`, [tenant, approvalId]);

@@ -11,6 +11,15 @@ export function onRequestApproval(s: ReplayState, call: ActivityCall): void {
   const ticket = check(TicketSchema, call.result, 'requestApproval result');
   if (!input.ok || !ticket.ok) return s.unknown(call, input.ok ? (ticket as { message: string }).message : input.message);
   const { stepId, tool } = input.value;
+  // no approval was opened: the submitter already had too many waiting, and the step was denied
+  if (ticket.value.refused) {
+    s.add({
+      at: callAt(call), kind: 'approval.refused', stepId, actor: SYSTEM, eventIds: callEventIds(call),
+      summary: `no approval opened for step \`${stepId}\` (\`${tool}\`): ${ticket.value.refused.message}`,
+      data: { tool, argsDigest: input.value.argsDigest, reason: ticket.value.refused },
+    });
+    return;
+  }
   const a: ApprovalRecord = { approvalId: ticket.value.approvalId, stepId, tool, status: 'PENDING', expiresAt: ticket.value.expiresAt, ...(callAt(call) ? { requestedAt: callAt(call) } : {}) };
   s.approvals.set(a.approvalId, a);
   s.step(stepId, tool).approval = a;

@@ -62,7 +62,7 @@ export const AssessmentSchema = z.looseObject({
 });
 
 export const ApprovalRequestSchema = z.looseObject({ stepId: z.string(), tool: z.string(), argsDigest: z.string(), timeoutMs: z.number().optional() });
-export const TicketSchema = z.looseObject({ approvalId: z.string(), expiresAt: z.string(), binding: z.string().optional() });
+export const TicketSchema = z.looseObject({ approvalId: z.string(), expiresAt: z.string(), binding: z.string().optional(), refused: z.object({ code: z.string(), message: z.string() }).optional() });
 export const DecisionSignalSchema = z.looseObject({ approvalId: z.string(), decision: z.enum(['APPROVE', 'DENY']), decidedBy: z.string(), reason: z.string() });
 export const CancelSignalSchema = z.looseObject({ reason: z.string(), requestedBy: z.string() });
 export const ExpireInputSchema = z.looseObject({ approvalId: z.string() });

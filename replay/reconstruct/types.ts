@@ -82,7 +82,7 @@ export interface ReplaySummary {
 
 export type TimelineKind =
   | 'task.started' | 'plan.extracted' | 'plan.rejected' | 'identity.verified' | 'identity.rejected'
-  | 'step.assessed' | 'step.skipped' | 'step.cancelled' | 'approval.requested' | 'approval.decided' | 'approval.expired'
+  | 'step.assessed' | 'step.skipped' | 'step.cancelled' | 'approval.requested' | 'approval.refused' | 'approval.decided' | 'approval.expired'
   | 'budget.reserved' | 'budget.exceeded' | 'budget.settled' | 'budget.released' | 'tool.executed' | 'tool.failed'
   | 'activity.retried' | 'activity.failed' | 'signal.received' | 'cancel.requested' | 'task.outcome' | 'task.closed';
 

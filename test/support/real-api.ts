@@ -38,7 +38,7 @@ export interface RealApi {
   close(): Promise<void>;
 }
 
-export async function startRealApi(opts: { taskQueue: string; adminToken?: string; submitWaitMs?: number }): Promise<RealApi> {
+export async function startRealApi(opts: { taskQueue: string; adminToken?: string; submitWaitMs?: number; maxPendingApprovals?: number }): Promise<RealApi> {
   const adminToken = opts.adminToken ?? 'real-api-admin-token-0123456789abcdef';
   const dataDir = await mkdtemp(join(tmpdir(), 'interceptor-real-'));
   const server: DevServer = await startDevServer({ port: 0, searchAttributes: { ...SEARCH_ATTRIBUTES } });
@@ -53,7 +53,7 @@ export async function startRealApi(opts: { taskQueue: string; adminToken?: strin
   });
   await api.identity.ensureSigningKey();
   await api.services.evidence.ensureKey();
-  const worker: WorkerHandle = await startGovernedWorker({ address: server.address, namespace: 'default', taskQueue: opts.taskQueue, pool: db.pool, dataDir, logger: { error: noop }, publish: (e) => api.notify(e) });
+  const worker: WorkerHandle = await startGovernedWorker({ address: server.address, namespace: 'default', taskQueue: opts.taskQueue, pool: db.pool, dataDir, logger: { error: noop }, publish: (e) => api.notify(e), ...(opts.maxPendingApprovals ? { maxPendingApprovals: opts.maxPendingApprovals } : {}) });
   const demo = await seedDemo(api.services, store, dataDir);
   const http: ListeningApi = await listen(api, { port: 0, host: '127.0.0.1' });
 
