@@ -143,20 +143,34 @@ export function verdictOf(task: TaskView): Verdict | undefined {
   return undefined;
 }
 
+type GraphqlAnswer = { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string; retryAfterMs?: number } }> };
+
 function graphqlClient(api: string, f: typeof fetch): Post {
   return async (token, query, variables) => {
-    const res = await f(api, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const json = (await res.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: Array<{ message: string }> };
-    if (json.errors?.length) throw new Error(json.errors.map((e) => e.message).join('; '));
-    if (!res.ok || !json.data) throw new Error(`the API answered HTTP ${res.status}`);
-    return json.data;
+    for (let attempt = 0; ; attempt++) {
+      const res = await f(api, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      const json = (await res.json().catch(() => ({}))) as GraphqlAnswer;
+      // why retry: the agent's credential is past its API rate limit for a moment; the request did nothing, and
+      // a submit carries its idempotency key, so asking again after the wait the API names is safe
+      const limited = json.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED');
+      if (limited && attempt < RATE_LIMIT_RETRIES) {
+        await wait(Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(50, limited.extensions?.retryAfterMs ?? 1000)));
+        continue;
+      }
+      if (json.errors?.length) throw new Error(json.errors.map((e) => e.message).join('; '));
+      if (!res.ok || !json.data) throw new Error(`the API answered HTTP ${res.status}`);
+      return json.data;
+    }
   };
 }
+
+const RATE_LIMIT_RETRIES = 3;
+const MAX_RATE_LIMIT_WAIT_MS = 5_000;
 
 /** Wait `ms`, or reject when `signal` aborts first (Node's timer removes its abort listener when the wait ends). */
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {

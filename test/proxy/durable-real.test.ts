@@ -156,3 +156,42 @@ describe('durable mode against the real API', () => {
     expect((await stack.gql(token, INGEST, { e: records })).errors[0].extensions.code).toBe('FORBIDDEN');
   }, 60_000);
 });
+
+describe('durable mode when the agent is past its API rate limit', () => {
+  let stack: RealApi;
+  let proxy: Proxy;
+  let token: string;
+
+  beforeAll(async () => {
+    // two requests a second: a durable call makes two (the submit, then the report)
+    stack = await startRealApi({ taskQueue: 'proxy-durable-limited', rateLimit: { perSecond: 2, burst: 2 } });
+    await stack.ok(stack.adminToken, REGISTER, { i: { name: 'echo', tenant: 'demo', argsSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, requiredCapability: 'util.echo', riskLevel: 'LOW', sideEffect: 'READ' } });
+    token = (await stack.ok(stack.adminToken, 'mutation { registerAgent(input: { name: "busy-agent", tenant: "demo", capabilities: ["util.echo"] }) { credential { token } } }')).registerAgent.credential.token;
+    const [up, down] = InMemoryTransport.createLinkedPair();
+    await createTestServer().connect(down);
+    proxy = await createProxy({
+      upstreams: [{ name: 'test', kind: 'transport', transport: up }], mode: 'durable', api: stack.url, pollMs: 50,
+      dataDir: join(tempDir(), 'data'), jwks: stack.url.replace(/\/graphql$/, '/.well-known/jwks.json'), governance: GOVERNANCE, approveAllOnFirstUse: true,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await stack?.close();
+  });
+
+  it('waits as long as the API says and asks again, instead of refusing the call', async () => {
+    const [agentSide, proxySide] = InMemoryTransport.createLinkedPair();
+    expect((await serveAuthenticated(proxy.core, proxy.auth, token, proxySide)).ok).toBe(true);
+    const client = new Client({ name: 'agent', version: '0' });
+    await client.connect(agentSide);
+    const started = Date.now();
+    const results: CallToolResult[] = [];
+    for (let i = 0; i < 4; i++) results.push((await client.callTool({ name: 'echo', arguments: { text: `call ${i}` } })) as CallToolResult);
+    expect(results.map((r) => r._meta?.[DENIAL_META_KEY] ?? null)).toEqual([null, null, null, null]);
+    expect(results.map((r) => (r.content[0] as { text: string }).text)).toEqual(['call 0', 'call 1', 'call 2', 'call 3']);
+    // eight requests at two a second after a burst of two: the limit was met and waited out
+    expect(Date.now() - started).toBeGreaterThan(1_500);
+    await client.close();
+  }, 60_000);
+});

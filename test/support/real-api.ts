@@ -3,6 +3,7 @@
  * Temporal service, the real database, the governed-task worker with the real activities, and the
  * GraphQL API listening on a port, with the demo tenant seeded.
  */
+import type { RateLimit } from '../../lib/rate-limit.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ export interface RealApi {
   close(): Promise<void>;
 }
 
-export async function startRealApi(opts: { taskQueue: string; adminToken?: string; submitWaitMs?: number; maxPendingApprovals?: number }): Promise<RealApi> {
+export async function startRealApi(opts: { taskQueue: string; adminToken?: string; submitWaitMs?: number; maxPendingApprovals?: number; rateLimit?: RateLimit }): Promise<RealApi> {
   const adminToken = opts.adminToken ?? 'real-api-admin-token-0123456789abcdef';
   const dataDir = await mkdtemp(join(tmpdir(), 'interceptor-real-'));
   const server: DevServer = await startDevServer({ port: 0, searchAttributes: { ...SEARCH_ATTRIBUTES } });
@@ -50,6 +51,7 @@ export async function startRealApi(opts: { taskQueue: string; adminToken?: strin
     store, workflows: createTemporalGateway(new Client({ connection, namespace: 'default' }), { taskQueue: opts.taskQueue }), bootstrapTokenHash: sha256Hex(adminToken),
     metricsSource: createMetricsSource(db.pool), logger: { debug: noop, info: noop, warn: noop, error: noop },
     config: { submitWaitMs: opts.submitWaitMs ?? 2000, feedIntervalMs: 100 },
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
   await api.identity.ensureSigningKey();
   await api.services.evidence.ensureKey();
