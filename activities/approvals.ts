@@ -24,13 +24,12 @@ export function approvalActivities(deps: ActivityDeps): Acts {
       const limit = deps.maxPendingApprovals;
       const outcome = await withTransaction(deps.db, async (tx) => {
         // why a limit per submitter: an agent (perhaps compromised) must not bury its approvers in requests (OWASP agentic T10)
-        if (limit !== undefined && !(await getApproval(tx, tenant, approvalId))) {
-          const pending = await pendingApprovalsLocked(tx, tenant, input.submittedBy.id, now);
-          if (pending >= limit) {
-            const refused = { code: 'APPROVAL_QUEUE_FULL', message: `\`${input.submittedBy.id}\` already has ${pending} approvals waiting for a person (at most ${limit}): the step is denied rather than queued; ask again once some are decided or expired` };
-            await audit(deps, tx, { tenant, taskId, stepId, type: 'approval.refused', actor: SYSTEM, data: { approvalId, tool, argsDigest, planVersion, pending, limit, reasons: [refused] } });
-            return { refused };
-          }
+        // why the lock before looking for this approval: a retry racing a slow first attempt must see the row it opened
+        const pending = limit === undefined ? 0 : await pendingApprovalsLocked(tx, tenant, input.submittedBy.id, now);
+        if (limit !== undefined && pending >= limit && !(await getApproval(tx, tenant, approvalId))) {
+          const refused = { code: 'APPROVAL_QUEUE_FULL', message: `\`${input.submittedBy.id}\` already has ${pending} approvals waiting for a person (at most ${limit}): the step is denied rather than queued; ask again once some are decided, expired or their tasks have ended` };
+          await audit(deps, tx, { tenant, taskId, stepId, type: 'approval.refused', actor: SYSTEM, data: { approvalId, tool, argsDigest, planVersion, pending, limit, reasons: [refused] } });
+          return { refused };
         }
         const a = await openApproval(tx, {
           approvalId, tenant, taskId, stepId, tool, argsDigest, planVersion, binding,

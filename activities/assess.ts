@@ -52,9 +52,13 @@ export function assessActivity(deps: ActivityDeps, policies: PolicyCache): Pick<
       ]);
       const usable = tool && tool.status === 'ACTIVE' ? tool.definition : undefined;
       const { exhaustedReason, ...budgetFacts } = budget;
-      const decided = decide({ plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, budget: budgetFacts, now }, { policy });
-      // why: the policy says "the budget is exhausted"; the person reading the denial needs to know which one.
-      const reasons = decided.decision === 'DENY' && exhaustedReason ? [exhaustedReason, ...decided.reasons] : decided.reasons;
+      const request = { plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, now };
+      const decided = decide({ ...request, budget: budgetFacts }, { policy });
+      // why: when the exhausted budget is what denies the step, the person (or agent) reading the denial needs to
+      // know which budget, and when it resets; it is, when the same request with the budget not exhausted is not denied
+      const budgetDenies = decided.decision === 'DENY' && exhaustedReason !== undefined
+        && decide({ ...request, budget: { fractionUsed: Math.min(budgetFacts.fractionUsed, 0.99), exhausted: false } }, { policy }).decision !== 'DENY';
+      const reasons = budgetDenies ? [exhaustedReason, ...decided.reasons] : decided.reasons;
       const assessment = { ...decided, reasons, inputs: { ...(usable ? { toolDigest: digestJson(usable) } : {}), budget: budgetFacts, args: step.args } };
       await withTransaction(deps.db, async (tx) => {
         await upsertStep(tx, { taskId, stepId, tool: step.tool, args: step.args, decision: assessment.decision, reasons: assessment.reasons, risk: assessment.risk });

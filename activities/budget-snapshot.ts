@@ -1,5 +1,5 @@
 /** @module How much of the tightest applicable budget a task has used: an input to risk and policy. */
-import { applies, budgetRetry, subjectOf, windowKey, type BudgetSubject } from '../governance/budget/index.js';
+import { applies, budgetRetry, subjectOf, windowKey, type BudgetMetric, type BudgetSubject, type BudgetWindow } from '../governance/budget/index.js';
 import type { DecisionReason } from '../governance/types.js';
 import { getBudgetsWithUsage } from '../db/queries/budgets.js';
 import type { Queryable } from '../db/pool.js';
@@ -12,21 +12,34 @@ export interface BudgetSnapshot {
 }
 
 export async function budgetSnapshot(db: Queryable, who: BudgetSubject, now: Date): Promise<BudgetSnapshot> {
-  const budgets = await getBudgetsWithUsage(db, who.tenant, { now, taskId: who.taskId });
+  const spent = await spentPerBudget(db, who, now);
   let fraction = 0;
-  let reason: DecisionReason | undefined;
-  for (const b of budgets) {
-    if (!applies(b, who)) continue;
+  for (const { budget, used } of spent) fraction = Math.max(fraction, budget.limit <= 0 ? 1 : used / budget.limit);
+  const exhausted = spent.filter(({ budget, used }) => budget.limit <= 0 || used >= budget.limit);
+  const first = exhausted[0];
+  if (!first) return { fractionUsed: Math.min(fraction, 1), exhausted: fraction >= 1 };
+  const b = first.budget;
+  const retry = budgetRetry(exhausted.map((e) => e.budget.window), now);
+  const reason: DecisionReason = { code: 'BUDGET_EXCEEDED', message: `budget \`${b.id}\` (${b.scope} ${b.metric} per ${b.window}, limit ${b.limit}) is exhausted: ${first.used} used; ${retry.hint}`, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) };
+  return { fractionUsed: Math.min(fraction, 1), exhausted: true, exhaustedReason: reason };
+}
+
+/**
+ * When a reservation of `amounts`, refused, could succeed: once every budget it would exceed has
+ * reset (the one the refusal names is among them; others may be exceeded too).
+ */
+export async function retryForReservation(db: Queryable, who: BudgetSubject, now: Date, amounts: Partial<Record<BudgetMetric, number>>, refusedBy: BudgetWindow): Promise<{ retryAt?: string; hint: string }> {
+  const over = (await spentPerBudget(db, who, now)).filter(({ budget, used }) => used + (amounts[budget.metric] ?? 0) > budget.limit);
+  return budgetRetry([refusedBy, ...over.map((o) => o.budget.window)], now);
+}
+
+/** Each budget that applies to `who`, with what its current window has used and holds. */
+async function spentPerBudget(db: Queryable, who: BudgetSubject, now: Date) {
+  const budgets = await getBudgetsWithUsage(db, who.tenant, { now, taskId: who.taskId });
+  return budgets.filter((b) => applies(b, who)).map((b) => {
     const key = windowKey(b.window, now, who.taskId);
     const subject = subjectOf(b, who);
     const c = b.usage.find((u) => u.windowKey === key && u.subject === subject);
-    const spent = c ? c.used + c.reserved : 0;
-    const f = b.limit <= 0 ? 1 : spent / b.limit;
-    if (f >= 1 && !reason) {
-      const retry = budgetRetry(b.window, now);
-      reason = { code: 'BUDGET_EXCEEDED', message: `budget \`${b.id}\` (${b.scope} ${b.metric} per ${b.window}, limit ${b.limit}) is exhausted: ${spent} used; ${retry.hint}`, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) };
-    }
-    fraction = Math.max(fraction, f);
-  }
-  return { fractionUsed: Math.min(fraction, 1), exhausted: fraction >= 1, ...(reason ? { exhaustedReason: reason } : {}) };
+    return { budget: b, used: c ? c.used + c.reserved : 0 };
+  });
 }

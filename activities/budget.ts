@@ -1,10 +1,10 @@
 /** @module reserveBudget and settleBudget: reserve before a tool acts, settle or release after. */
-import { budgetRetry } from '../governance/budget/index.js';
 import { release, reserve, settle } from '../db/queries/budgets.js';
 import { getTool } from '../db/queries/tools.js';
 import { withTransaction } from '../db/pool.js';
 import type { GovernedTaskActivities } from '../workflows/contract.js';
 import { audit, SYSTEM } from './audit.js';
+import { retryForReservation } from './budget-snapshot.js';
 import { executionKey } from './assess.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -24,7 +24,7 @@ export function budgetActivities(deps: ActivityDeps): Acts {
           return { ok: true as const, reservationKey: key };
         }
         const x = r.exceeded;
-        const retry = budgetRetry(x.window, now);
+        const retry = await retryForReservation(tx, { tenant, agentId, taskId }, now, amounts, x.window);
         const message = `budget \`${x.budgetId}\` (${x.scope} ${x.metric} per ${x.window}, limit ${x.limit}) would be exceeded: ${retry.hint}`;
         await audit(deps, tx, { tenant, taskId, stepId, type: 'budget.exceeded', actor: SYSTEM, data: { key, amounts, exceeded: x, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) } });
         return { ok: false as const, reason: { code: 'BUDGET_EXCEEDED', message, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) } };

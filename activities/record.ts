@@ -1,4 +1,5 @@
 /** @module recordStep and recordOutcome: persist the workflow's view for the API and audit the end of a task. */
+import { closePendingApprovalsOfTask } from '../db/queries/approvals.js';
 import { updateTask } from '../db/queries/tasks.js';
 import { refreshTaskStatus, saveStepView } from '../db/queries/step-views.js';
 import { withTransaction } from '../db/pool.js';
@@ -26,6 +27,10 @@ export function recordActivities(deps: ActivityDeps): Acts {
       const outcome = view.outcome ?? 'FAILED';
       await withTransaction(deps.db, async (tx) => {
         await updateTask(tx, tenant, taskId, { status: 'DONE', outcome, ...(view.riskLevel ? { riskLevel: view.riskLevel } : {}), completedAt: now, view });
+        // why: an approval left waiting (the task was cancelled or failed meanwhile) must leave the approvers' queue and its submitter's count
+        for (const a of await closePendingApprovalsOfTask(tx, { tenant, taskId, reason: `the task ended ${outcome.toLowerCase()} before a decision`, now })) {
+          await audit(deps, tx, { tenant, taskId, stepId: a.stepId, type: 'approval.cancelled', actor: SYSTEM, data: { approvalId: a.approvalId, reason: a.reason } });
+        }
         const type = outcome === 'CANCELLED' ? 'task.cancelled' : outcome === 'FAILED' ? 'task.failed' : 'task.completed';
         await audit(deps, tx, {
           tenant, taskId, type, actor: SYSTEM,

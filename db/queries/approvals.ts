@@ -165,5 +165,15 @@ export async function closeApproval(db: Queryable, input: { tenant: string; appr
   return r.rows[0] ? toApproval(r.rows[0]) : null;
 }
 
+/** Close every approval of a task still waiting (the task ended without a decision): they leave the approvers' queue. */
+export async function closePendingApprovalsOfTask(db: Queryable, input: { tenant: string; taskId: string; reason: string; now: Date }): Promise<Approval[]> {
+  const r = await db.query<ApprovalRow>(
+    `UPDATE approvals SET status = 'CANCELLED', reason = $3::text, decided_at = $4::timestamptz, decided_by = 'system'
+      WHERE tenant = $1::text AND task_id = $2::text AND status = 'PENDING' RETURNING ${COLUMNS}`,
+    [input.tenant, input.taskId, input.reason, input.now],
+  );
+  return r.rows.map(toApproval);
+}
+
 /** For queries that read this table together with others (task-bundle.ts). */
 export { COLUMNS as APPROVAL_COLUMNS, toApproval, type ApprovalRow };

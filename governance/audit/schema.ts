@@ -33,6 +33,7 @@ export const AUDIT_EVENT_TYPES = [
   'approval.decided',
   'approval.expired',
   'approval.refused',
+  'approval.cancelled',
   // budget
   'budget.reserved',
   'budget.settled',

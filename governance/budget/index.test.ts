@@ -36,11 +36,16 @@ describe('windowEndsAt and budgetRetry', () => {
     expect(windowEndsAt(window, new Date(now))?.toISOString()).toBe(expected);
     // the end is the first instant of the next window
     expect(windowKey(window, new Date(expected), 't')).not.toBe(windowKey(window, new Date(now), 't'));
-    expect(budgetRetry(window, new Date(now))).toEqual({ retryAt: expected, hint: `it resets at ${expected}` });
+    expect(budgetRetry([window], new Date(now))).toEqual({ retryAt: expected, hint: `it resets by ${expected}` });
   });
   it('never ends a task window within the task', () => {
     expect(windowEndsAt('task', new Date('2026-11-25T10:00:00Z'))).toBeNull();
-    expect(budgetRetry('task', new Date('2026-11-25T10:00:00Z'))).toEqual({ hint: 'it does not reset within this task' });
+    expect(budgetRetry(['task'], new Date('2026-11-25T10:00:00Z'))).toEqual({ hint: 'it does not reset within this task' });
+  });
+  it('waits for the last of several exhausted budgets, and for none when one is the task\'s own', () => {
+    const now = new Date('2026-11-25T10:00:00Z');
+    expect(budgetRetry(['day', 'month'], now)).toEqual({ retryAt: '2026-12-01T00:00:00.000Z', hint: 'they reset by 2026-12-01T00:00:00.000Z' });
+    expect(budgetRetry(['day', 'task'], now)).toEqual({ hint: 'it does not reset within this task' });
   });
   it('rejects an invalid date', () => {
     expect(() => windowEndsAt('day', new Date('nope'))).toThrow(RangeError);

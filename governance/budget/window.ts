@@ -36,10 +36,14 @@ export function windowEndsAt(window: BudgetWindow, now: Date): Date | null {
   }
 }
 
-/** The refusal's words and retry time for an exhausted budget (`retryAt` is left out for a task window). */
-export function budgetRetry(window: BudgetWindow, now: Date): { retryAt?: string; hint: string } {
-  const ends = windowEndsAt(window, now);
-  if (!ends) return { hint: 'it does not reset within this task' };
-  const retryAt = ends.toISOString();
-  return { retryAt, hint: `it resets at ${retryAt}` };
+/**
+ * The refusal's words and retry time when the budgets with these windows are exhausted: asking again
+ * can succeed only once the last of them has reset, and never within the task if one is the task's
+ * own (then `retryAt` is left out).
+ */
+export function budgetRetry(windows: readonly BudgetWindow[], now: Date): { retryAt?: string; hint: string } {
+  const ends = windows.map((w) => windowEndsAt(w, now));
+  if (ends.length === 0 || ends.some((e) => e === null)) return { hint: 'it does not reset within this task' };
+  const retryAt = new Date(Math.max(...ends.map((e) => e!.getTime()))).toISOString();
+  return { retryAt, hint: `${windows.length > 1 ? 'they reset' : 'it resets'} by ${retryAt}` };
 }

@@ -80,11 +80,12 @@ export function createDurableGovernor(opts: DurableOptions): CallGovernor {
   };
 }
 
-type Post = (token: string, query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
+/** One GraphQL request; `signal` (the MCP call's cancellation) ends it, and any wait for a rate limit, early. */
+type Post = (token: string, query: string, variables: Record<string, unknown>, signal?: AbortSignal) => Promise<Record<string, unknown>>;
 
 async function decideRemotely(call: GovernedCall, ctx: DecideContext, post: Post, opts: DurableOptions): Promise<Verdict> {
   const input = { goal: `MCP tools/call \`${call.tool.name}\` on \`${call.server}\``, format: 'NATIVE', plan: planOf(call), executor: 'CALLER', idempotencyKey: `proxy:${call.callId}` };
-  const submitted = (await post(call.token, DURABLE_QUERIES.submit, { input })).submitTask as TaskView;
+  const submitted = (await post(call.token, DURABLE_QUERIES.submit, { input }, ctx.signal)).submitTask as TaskView;
   const deadline = Date.now() + (opts.decisionTimeoutMs ?? 24 * 3600_000);
   let task = submitted;
   let told = false;
@@ -97,7 +98,7 @@ async function decideRemotely(call: GovernedCall, ctx: DecideContext, post: Post
     }
     if (Date.now() > deadline) return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'DECISION_TIMEOUT', message: 'no decision arrived in time' }], taskId: task.id };
     await sleep(opts.pollMs ?? 250, ctx.signal);
-    task = (await post(call.token, DURABLE_QUERIES.task, { id: task.id })).task as TaskView;
+    task = (await post(call.token, DURABLE_QUERIES.task, { id: task.id }, ctx.signal)).task as TaskView;
     if (!task) throw new Error('the task disappeared');
   }
 }
@@ -146,20 +147,23 @@ export function verdictOf(task: TaskView): Verdict | undefined {
 type GraphqlAnswer = { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string; retryAfterMs?: number } }> };
 
 function graphqlClient(api: string, f: typeof fetch): Post {
-  return async (token, query, variables) => {
+  return async (token, query, variables, signal) => {
     for (let attempt = 0; ; attempt++) {
+      const timeout = AbortSignal.timeout(15_000);
       const res = await f(api, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
-        signal: AbortSignal.timeout(15_000),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       const json = (await res.json().catch(() => ({}))) as GraphqlAnswer;
       // why retry: the agent's credential is past its API rate limit for a moment; the request did nothing, and
       // a submit carries its idempotency key, so asking again after the wait the API names is safe
       const limited = json.errors?.find((e) => e.extensions?.code === 'RATE_LIMITED');
       if (limited && attempt < RATE_LIMIT_RETRIES) {
-        await wait(Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(50, limited.extensions?.retryAfterMs ?? 1000)));
+        // why the jitter: calls refused together should not all ask again at the same instant
+        const ms = Math.min(MAX_RATE_LIMIT_WAIT_MS, Math.max(50, limited.extensions?.retryAfterMs ?? 1000)) * (1 + Math.random() * 0.2);
+        await (signal ? sleep(ms, signal) : wait(ms));
         continue;
       }
       if (json.errors?.length) throw new Error(json.errors.map((e) => e.message).join('; '));

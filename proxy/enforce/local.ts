@@ -57,12 +57,15 @@ export function createLocalGovernor(deps: LocalGovernorDeps): CallGovernor {
 
 function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: LocalGovernorDeps, at: Date): Verdict {
   let assessment: StepAssessment;
-  let exhausted = false;
+  let budgetDenies = false;
   try {
     const plan = planOf(call);
     const budget = deps.budget.check(call.identity.agentId, at);
-    exhausted = budget.exhausted;
-    assessment = assessStep({ plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, budget, now: at }, { policy: deps.policy() });
+    const request = { plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, now: at };
+    assessment = assessStep({ ...request, budget }, { policy: deps.policy() });
+    // the exhausted allowance is what denies the call when the same call with allowance left is not denied
+    budgetDenies = assessment.decision === 'DENY' && budget.exhausted
+      && assessStep({ ...request, budget: { fractionUsed: Math.min(budget.fractionUsed, 0.99), exhausted: false } }, { policy: deps.policy() }).decision !== 'DENY';
   } catch (e) {
     return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'EVALUATION_FAILED', message: `the call could not be evaluated: ${isInterceptorError(e) ? e.message : 'internal error'}` }] };
   }
@@ -71,16 +74,15 @@ function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: Lo
   if (assessment.decision === 'REQUIRE_APPROVAL') return { decision: 'DENY', code: 'APPROVAL_REQUIRED', reasons: assessment.reasons, assessment };
   // why the allowance's own reason first: a denial the exhausted allowance explains says when it resets
   if (assessment.decision === 'DENY') {
-    const code = denyCode(assessment);
-    if (!exhausted) return { decision: 'DENY', code, reasons: assessment.reasons, assessment };
-    return { decision: 'DENY', code: code === 'POLICY_DENIED' ? 'BUDGET_EXCEEDED' : code, reasons: [allowanceSpent(at), ...assessment.reasons], assessment };
+    if (budgetDenies) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at), ...assessment.reasons], assessment };
+    return { decision: 'DENY', code: denyCode(assessment), reasons: assessment.reasons, assessment };
   }
   if (!deps.budget.reserve(call.identity.agentId, def?.cost.perCallUsd ?? 0, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };
   return { decision: 'ALLOW', assessment };
 }
 
 function allowanceSpent(at: Date): DecisionReason {
-  const retry = budgetRetry('day', at);
+  const retry = budgetRetry(['day'], at);
   return { code: 'BUDGET_EXCEEDED', message: `the agent has used its daily allowance of calls or cost: ${retry.hint}`, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) };
 }
 

@@ -56,5 +56,16 @@ describe('the approval queue of one submitter is bounded', () => {
     await stack.ok(stack.demo.approverKey, DECIDE, { i: { approvalId: first.steps[0].approval.id, decision: 'DENY', reason: 'not now' } });
     const fourth = await settled(await mail(4));
     expect(fourth.steps[0].approval?.status).toBe('PENDING');
+
+    // a task cancelled while it waits closes its approval: it leaves the approvers' queue and frees a place
+    const secondId = (await stack.db.pool.query("SELECT task_id FROM approvals WHERE approval_id = $1", [second.steps[0].approval.id])).rows[0].task_id as string;
+    await stack.ok(stack.adminToken, 'mutation($id: ID!) { cancelTask(id: $id, reason: "changed my mind") { id } }', { id: secondId });
+    for (let i = 0; i < 200 && !(await stack.ok(stack.demo.agentToken, TASK, { id: secondId })).task.outcome; i++) await new Promise((r) => setTimeout(r, 100));
+    const closed = await stack.db.pool.query('SELECT status, decided_by FROM approvals WHERE approval_id = $1', [second.steps[0].approval.id]);
+    expect(closed.rows[0]).toEqual({ status: 'CANCELLED', decided_by: 'system' });
+    const cancelledAudit = await stack.db.pool.query("SELECT count(*)::int AS n FROM audit_events WHERE task_id = $1 AND event_type = 'approval.cancelled'", [secondId]);
+    expect(cancelledAudit.rows[0].n).toBe(1);
+    const fifth = await settled(await mail(5));
+    expect(fifth.steps[0].approval?.status).toBe('PENDING');
   });
 });

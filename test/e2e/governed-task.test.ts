@@ -163,7 +163,7 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
     // a day budget says when asking again can succeed: the next UTC midnight
     const now = new Date();
     const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString();
-    expect(budgetReason).toMatchObject({ retryAt: midnight, message: expect.stringContaining(`resets at ${midnight}`) });
+    expect(budgetReason).toMatchObject({ retryAt: midnight, message: expect.stringContaining(`resets by ${midnight}`) });
   });
 
   it('refuses forged, expired and foreign tokens', async () => {
@@ -175,25 +175,6 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
     }
     const noToken = await gql(stack.url, null, `{ viewer { id } }`);
     expect(noToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-  });
-
-  it('limits each credential\'s request rate (API_RATE_LIMIT, 100/s with a burst of 200 by default)', async () => {
-    const loud = await registerAgent(stack.url, tenant, 'loud-agent', ['files:read']);
-    const one = async () => {
-      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${loud.token}` }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
-      await res.arrayBuffer();
-      return { status: res.status, retryAfter: res.headers.get('retry-after') };
-    };
-    // batches of 100 at once until one is refused: the burst (200) goes first, then the server answers faster than 100 a second refill
-    const statuses: { status: number; retryAfter: string | null }[] = [];
-    for (let batch = 0; batch < 30 && !statuses.some((r) => r.status === 429); batch++) statuses.push(...(await Promise.all(Array.from({ length: 100 }, one))));
-    const refused = statuses.filter((r) => r.status === 429);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(statuses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(200);
-    expect(statuses.every((r) => r.status === 200 || r.status === 429)).toBe(true);
-    expect(Number(refused[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
-    // the agent everyone else uses is not held back by the loud one
-    expect((await gql(stack.url, agent.token, `{ viewer { id } }`)).errors).toBeUndefined();
   });
 
   it('keeps tenants apart: an investigator of one tenant cannot read another tenant\'s task', async () => {
@@ -281,7 +262,8 @@ describe('approval expiry end to end', () => {
   let stack: Stack;
   let agent: { id: string; token: string };
   beforeAll(async () => {
-    stack = await createStack({ backend: 'pglite', env: { APPROVAL_TIMEOUT: '3s' } });
+    // and a low rate limit (20 a second): the expiry test polls at 5 a second, the rate test needs a refusal for sure
+    stack = await createStack({ backend: 'pglite', env: { APPROVAL_TIMEOUT: '3s', API_RATE_LIMIT: '20/s' } });
     await stack.start();
     agent = await registerAgent(stack.url, 'demo', 'expiry-agent', ['email:send']);
   }, 180_000);
@@ -296,6 +278,24 @@ describe('approval expiry end to end', () => {
     expect(t.outcome).toBe('BLOCKED');
     expect(t.steps[0]!.approval?.status).toBe('EXPIRED');
     expect(t.steps[0]!.reasons.map((r) => r.code)).toContain('APPROVAL_EXPIRED');
+  });
+
+  it('limits each credential\'s request rate (API_RATE_LIMIT)', async () => {
+    const loud = await registerAgent(stack.url, 'demo', 'loud-agent', ['files:read']);
+    const one = async () => {
+      const res = await fetch(stack.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${loud.token}` }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+      await res.arrayBuffer();
+      return { status: res.status, retryAfter: res.headers.get('retry-after') };
+    };
+    // 120 at once against 20 a second with a burst of 40: refusals unless answering them took over 4 s
+    const statuses = await Promise.all(Array.from({ length: 120 }, one));
+    const refused = statuses.filter((r) => r.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(statuses.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(40);
+    expect(statuses.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+    expect(Number(refused[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
+    // another agent is not held back by the loud one
+    expect((await gql(stack.url, agent.token, `{ viewer { id } }`)).errors).toBeUndefined();
   });
 
 });

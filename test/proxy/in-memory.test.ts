@@ -83,7 +83,7 @@ describe('local budget through the proxy', () => {
     // the agent learns when to ask again: the allowance resets at the next UTC midnight
     const reason = denial(third)?.reasons[0] as { code: string; message: string; retryAt?: string };
     const midnight = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() + 1)).toISOString();
-    expect(reason).toMatchObject({ code: 'BUDGET_EXCEEDED', retryAt: midnight, message: expect.stringContaining(`resets at ${midnight}`) });
+    expect(reason).toMatchObject({ code: 'BUDGET_EXCEEDED', retryAt: midnight, message: expect.stringContaining(`resets by ${midnight}`) });
     await s.close();
   });
 });

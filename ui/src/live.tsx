@@ -5,9 +5,16 @@ import { useSession } from './session.js';
 
 /** Wait before re-subscribing after the stream ends (server restart, network change). */
 const RESUBSCRIBE_MS = 5_000;
+/**
+ * Payloads closer together than this are delivered as one (the latest, at the end of the gap). why:
+ * every screen reloads on a payload, and a busy tenant's feed would otherwise spend the key's API
+ * rate limit on reloads.
+ */
+const COALESCE_MS = 250;
 
 /**
- * Subscribe to `query` with `variables` (null: do not subscribe) and call `onData` for every payload;
+ * Subscribe to `query` with `variables` (null: do not subscribe) and call `onData` for its payloads
+ * (at most one every COALESCE_MS, the latest; the first at once);
  * returns whether the stream is open now. With `reopen: 'on-error'` a stream that ends cleanly (e.g.
  * `taskEvents` when the task finishes) stays closed; `'always'` suits endless feeds such as `approvalRequests`.
  */
@@ -22,9 +29,28 @@ export function useSubscription<T>(query: string, variables: Record<string, unkn
     let closed = false;
     let sub: { close(): void } | null = null;
     let timer = 0;
+    let last = 0;
+    let trailing = 0;
+    let latest: { data: T } | null = null;
+    const deliver = (d: T) => {
+      const wait = last + COALESCE_MS - Date.now();
+      if (wait <= 0 && !trailing) {
+        last = Date.now();
+        handler.current(d);
+        return;
+      }
+      latest = { data: d };
+      trailing ||= window.setTimeout(() => {
+        trailing = 0;
+        last = Date.now();
+        const next = latest;
+        latest = null;
+        if (next && !closed) handler.current(next.data);
+      }, Math.max(0, wait));
+    };
     const connect = () => {
       setLive(true);
-      sub = subscribe<T>(client.token, query, (d) => handler.current(d), (failed) => {
+      sub = subscribe<T>(client.token, query, deliver, (failed) => {
         setLive(false);
         if (!closed && (failed || reopen === 'always')) timer = window.setTimeout(connect, RESUBSCRIBE_MS);
       }, JSON.parse(key) as Record<string, unknown>);
@@ -33,6 +59,7 @@ export function useSubscription<T>(query: string, variables: Record<string, unkn
     return () => {
       closed = true;
       window.clearTimeout(timer);
+      window.clearTimeout(trailing);
       sub?.close();
     };
   }, [client, query, key, reopen]);
