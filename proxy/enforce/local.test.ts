@@ -52,3 +52,23 @@ describe('local governor and the audit flush', () => {
     audit.close();
   });
 });
+
+describe('local governor and the daily allowance', () => {
+  it('puts a denial down to the spent allowance, with when it resets, only when the allowance is what denies it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-allowance-'));
+    const audit = openAuditBuffer(dir, { sync: 'batched' });
+    const policy = loadDefaultPolicyPack().policySet;
+    const governor = createLocalGovernor({ policy: () => policy, governance, budget: openLocalBudget(dir, { callsPerDay: 1 }), audit });
+    const signal = new AbortController().signal;
+    expect((await governor.decide(call(['util.echo'], 'a1'), { signal })).decision).toBe('ALLOW');
+    // allowance spent: an otherwise allowed call is refused for it, and says when to ask again
+    const spent = await governor.decide(call(['util.echo'], 'a2'), { signal });
+    expect(spent).toMatchObject({ decision: 'DENY', code: 'BUDGET_EXCEEDED' });
+    expect(spent.decision === 'DENY' && spent.reasons[0]).toMatchObject({ code: 'BUDGET_EXCEEDED', retryAt: expect.stringMatching(/T00:00:00\.000Z$/) });
+    // a call denied for another reason (no capability) keeps that reason, and promises nothing
+    const other = await governor.decide(call([], 'a3'), { signal });
+    expect(other).toMatchObject({ decision: 'DENY', code: 'MISSING_CAPABILITY' });
+    expect(other.decision === 'DENY' && other.reasons.some((r) => r.retryAt !== undefined)).toBe(false);
+    audit.close();
+  });
+});
