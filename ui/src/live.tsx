@@ -1,6 +1,7 @@
 /** @module A GraphQL subscription held open while a component is mounted, re-opened after the stream drops. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { subscribe } from './api/sse.js';
+import { coalesce } from './coalesce.js';
 import { useSession } from './session.js';
 
 /** Wait before re-subscribing after the stream ends (server restart, network change). */
@@ -29,28 +30,14 @@ export function useSubscription<T>(query: string, variables: Record<string, unkn
     let closed = false;
     let sub: { close(): void } | null = null;
     let timer = 0;
-    let last = 0;
-    let trailing = 0;
-    let latest: { data: T } | null = null;
-    const deliver = (d: T) => {
-      const wait = last + COALESCE_MS - Date.now();
-      if (wait <= 0 && !trailing) {
-        last = Date.now();
-        handler.current(d);
-        return;
-      }
-      latest = { data: d };
-      trailing ||= window.setTimeout(() => {
-        trailing = 0;
-        last = Date.now();
-        const next = latest;
-        latest = null;
-        if (next && !closed) handler.current(next.data);
-      }, Math.max(0, wait));
-    };
+    const payloads = coalesce<T>((d) => handler.current(d), COALESCE_MS, {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+      clearTimeout: (id) => window.clearTimeout(id),
+    });
     const connect = () => {
       setLive(true);
-      sub = subscribe<T>(client.token, query, deliver, (failed) => {
+      sub = subscribe<T>(client.token, query, (d) => payloads.push(d), (failed) => {
         setLive(false);
         if (!closed && (failed || reopen === 'always')) timer = window.setTimeout(connect, RESUBSCRIBE_MS);
       }, JSON.parse(key) as Record<string, unknown>);
@@ -59,7 +46,7 @@ export function useSubscription<T>(query: string, variables: Record<string, unkn
     return () => {
       closed = true;
       window.clearTimeout(timer);
-      window.clearTimeout(trailing);
+      payloads.cancel();
       sub?.close();
     };
   }, [client, query, key, reopen]);
