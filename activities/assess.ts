@@ -1,5 +1,5 @@
 /** @module assessStep: resolve the step's arguments, then let the pure governance core decide. */
-import { assessStep as decide } from '../governance/assess/index.js';
+import { assessStep as decide, budgetDenies } from '../governance/assess/index.js';
 import { digestJson } from '../lib/canonical-json.js';
 import { getTool } from '../db/queries/tools.js';
 import { upsertStep } from '../db/queries/steps.js';
@@ -52,13 +52,10 @@ export function assessActivity(deps: ActivityDeps, policies: PolicyCache): Pick<
       ]);
       const usable = tool && tool.status === 'ACTIVE' ? tool.definition : undefined;
       const { exhaustedReason, ...budgetFacts } = budget;
-      const request = { plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, now };
-      const decided = decide({ ...request, budget: budgetFacts }, { policy });
-      // why: when the exhausted budget is what denies the step, the person (or agent) reading the denial needs to
-      // know which budget, and when it resets; it is, when the same request with the budget not exhausted is not denied
-      const budgetDenies = decided.decision === 'DENY' && exhaustedReason !== undefined
-        && decide({ ...request, budget: { fractionUsed: Math.min(budgetFacts.fractionUsed, 0.99), exhausted: false } }, { policy }).decision !== 'DENY';
-      const reasons = budgetDenies ? [exhaustedReason, ...decided.reasons] : decided.reasons;
+      const request = { plan: resolvedPlan, stepId, ...(usable ? { tool: usable } : {}), identity, budget: budgetFacts, now };
+      const decided = decide(request, { policy });
+      // why: the person (or agent) reading a denial the budget decides needs to know which budget, and when it resets
+      const reasons = exhaustedReason && budgetDenies(request, { policy }, decided) ? [exhaustedReason, ...decided.reasons] : decided.reasons;
       const assessment = { ...decided, reasons, inputs: { ...(usable ? { toolDigest: digestJson(usable) } : {}), budget: budgetFacts, args: step.args } };
       await withTransaction(deps.db, async (tx) => {
         await upsertStep(tx, { taskId, stepId, tool: step.tool, args: step.args, decision: assessment.decision, reasons: assessment.reasons, risk: assessment.risk });

@@ -27,8 +27,10 @@ export function recordActivities(deps: ActivityDeps): Acts {
       const outcome = view.outcome ?? 'FAILED';
       await withTransaction(deps.db, async (tx) => {
         await updateTask(tx, tenant, taskId, { status: 'DONE', outcome, ...(view.riskLevel ? { riskLevel: view.riskLevel } : {}), completedAt: now, view });
-        // why: an approval left waiting (the task was cancelled or failed meanwhile) must leave the approvers' queue and its submitter's count
-        for (const a of await closePendingApprovalsOfTask(tx, { tenant, taskId, reason: `the task ended ${outcome.toLowerCase()} before a decision`, now })) {
+        // why: an approval left waiting (the task was cancelled or failed meanwhile) must leave the approvers' queue and its
+        // submitter's count; only a task whose view still has an undecided approval can have one (most tasks skip the statement)
+        const undecided = view.steps.some((st) => st.approval?.status === 'PENDING' || st.approval?.status === 'CANCELLED');
+        for (const a of undecided ? await closePendingApprovalsOfTask(tx, { tenant, taskId, reason: `the task ended ${outcome.toLowerCase()} before a decision`, now }) : []) {
           await audit(deps, tx, { tenant, taskId, stepId: a.stepId, type: 'approval.cancelled', actor: SYSTEM, data: { approvalId: a.approvalId, reason: a.reason } });
         }
         const type = outcome === 'CANCELLED' ? 'task.cancelled' : outcome === 'FAILED' ? 'task.failed' : 'task.completed';

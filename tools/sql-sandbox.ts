@@ -8,9 +8,10 @@
  * one at a time, in the order asked; each one's limit counts from when it starts.
  */
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ReadOnlyQuerySchema, readOnlyQueryError, sqlForSubquery, type ReadOnlyQuery, type ReadOnlyResult } from '../db/queries/demo.js';
 import { InterceptorError, isInterceptorError } from '../lib/errors.js';
+import { startThread } from '../lib/service-thread.js';
 import { parseOrFail } from '../lib/validation.js';
 import { MAX_TOOL_RESULT_BYTES } from './types.js';
 
@@ -131,28 +132,15 @@ export function createSqlSandbox(opts: SqlSandboxOptions = {}): SqlSandbox {
 
 /** Start the thread and wait until its database holds the demo schema. */
 async function start(timeoutMs: number): Promise<Worker> {
-  const worker = new Worker(THREAD_ENTRY, { workerData: { schemaSql: readFileSync(DEMO_SCHEMA, 'utf8'), resultLimitBytes: MAX_TOOL_RESULT_BYTES } });
-  // why: an idle sandbox must not keep the process alive
-  worker.unref();
-  let timer: NodeJS.Timeout | undefined;
-  const listeners: { error?: (e: Error) => void; exit?: (code: number) => void; message?: (m: { kind: string; message?: string }) => void } = {};
+  const data = { schemaSql: readFileSync(DEMO_SCHEMA, 'utf8'), resultLimitBytes: MAX_TOOL_RESULT_BYTES };
+  let thread: Worker;
   try {
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`it did not start within ${timeoutMs} ms`)), timeoutMs);
-      listeners.error = reject;
-      listeners.exit = (code) => reject(new Error(`its thread exited with code ${code}`));
-      listeners.message = (m) => (m.kind === 'ready' ? resolve() : reject(new Error(m.message ?? 'it failed to start')));
-      worker.on('error', listeners.error).on('exit', listeners.exit).on('message', listeners.message);
-    }).finally(() => {
-      clearTimeout(timer);
-      // why not removeAllListeners: the Worker's own listeners (which keep its message port referenced) would go too
-      worker.off('error', listeners.error!).off('exit', listeners.exit!).off('message', listeners.message!);
-    });
+    // why unref: an idle sandbox must not keep the process alive
+    ({ thread } = await startThread(THREAD_ENTRY, data, 'run_sql sandbox', { timeoutMs, unref: true }));
   } catch (e) {
-    await worker.terminate().catch(() => undefined);
-    throw new InterceptorError('INTERNAL', `the run_sql sandbox could not start: ${(e as Error).message}`, { cause: e });
+    throw new InterceptorError('INTERNAL', (e as Error).message, { cause: e });
   }
   // why: a crash after start must not take the process down; the query in flight sees the exit
-  worker.on('error', () => undefined);
-  return worker;
+  thread.on('error', () => undefined);
+  return thread;
 }

@@ -81,3 +81,14 @@ const MAX_DELEGATION_DEPTH = 1000;
 function safeFraction(f: number): number {
   return Number.isFinite(f) ? Math.min(Math.max(f, 0), 1e6) : 1;
 }
+
+/**
+ * Whether an exhausted budget is what denies the step: the same request with the budget not
+ * exhausted is not denied. why ask: only then may the denial name the budget and when it resets,
+ * and a denial another policy decides must not promise a retry time.
+ */
+export function budgetDenies(input: AssessStepInput, deps: AssessStepDeps, assessed: StepAssessment): boolean {
+  if (assessed.decision !== 'DENY' || !input.budget?.exhausted) return false;
+  const withBudgetLeft = { ...input, budget: { fractionUsed: Math.min(input.budget.fractionUsed, 0.99), exhausted: false } };
+  return assessStep(withBudgetLeft, deps).decision !== 'DENY';
+}

@@ -6,7 +6,7 @@
  */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { assessStep } from '../../governance/assess/index.js';
+import { assessStep, budgetDenies } from '../../governance/assess/index.js';
 import { budgetRetry } from '../../governance/budget/index.js';
 import type { CompiledPolicySet } from '../../governance/policy/index.js';
 import { ToolDefinitionSchema, type DecisionReason, type ExecutionPlan, type Provenance, type StepAssessment, type ToolDefinition } from '../../governance/types.js';
@@ -57,15 +57,13 @@ export function createLocalGovernor(deps: LocalGovernorDeps): CallGovernor {
 
 function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: LocalGovernorDeps, at: Date): Verdict {
   let assessment: StepAssessment;
-  let budgetDenies = false;
+  let allowanceDenies = false;
   try {
     const plan = planOf(call);
-    const budget = deps.budget.check(call.identity.agentId, at);
-    const request = { plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, now: at };
-    assessment = assessStep({ ...request, budget }, { policy: deps.policy() });
-    // the exhausted allowance is what denies the call when the same call with allowance left is not denied
-    budgetDenies = assessment.decision === 'DENY' && budget.exhausted
-      && assessStep({ ...request, budget: { fractionUsed: Math.min(budget.fractionUsed, 0.99), exhausted: false } }, { policy: deps.policy() }).decision !== 'DENY';
+    const request = { plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, budget: deps.budget.check(call.identity.agentId, at), now: at };
+    const policy = { policy: deps.policy() };
+    assessment = assessStep(request, policy);
+    allowanceDenies = budgetDenies(request, policy, assessment);
   } catch (e) {
     return { decision: 'DENY', code: 'EVALUATION_FAILED', reasons: [{ code: 'EVALUATION_FAILED', message: `the call could not be evaluated: ${isInterceptorError(e) ? e.message : 'internal error'}` }] };
   }
@@ -74,7 +72,7 @@ function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: Lo
   if (assessment.decision === 'REQUIRE_APPROVAL') return { decision: 'DENY', code: 'APPROVAL_REQUIRED', reasons: assessment.reasons, assessment };
   // why the allowance's own reason first: a denial the exhausted allowance explains says when it resets
   if (assessment.decision === 'DENY') {
-    if (budgetDenies) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at), ...assessment.reasons], assessment };
+    if (allowanceDenies) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at), ...assessment.reasons], assessment };
     return { decision: 'DENY', code: denyCode(assessment), reasons: assessment.reasons, assessment };
   }
   if (!deps.budget.reserve(call.identity.agentId, def?.cost.perCallUsd ?? 0, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };

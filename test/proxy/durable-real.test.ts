@@ -24,6 +24,26 @@ const GOVERNANCE: ProxyGovernance = {
 };
 const REGISTER = 'mutation($i: RegisterToolInput!) { registerTool(input: $i) { name } }';
 
+/** The test MCP server behind a durable-mode proxy on `stack`'s API, which verifies agents with the API's key set. */
+async function durableProxyOn(stack: RealApi): Promise<Proxy> {
+  const [up, down] = InMemoryTransport.createLinkedPair();
+  await createTestServer().connect(down);
+  return createProxy({
+    upstreams: [{ name: 'test', kind: 'transport', transport: up }], mode: 'durable', api: stack.url, pollMs: 50,
+    dataDir: join(tempDir(), 'data'), jwks: stack.url.replace(/\/graphql$/, '/.well-known/jwks.json'), governance: GOVERNANCE, approveAllOnFirstUse: true,
+  });
+}
+
+/** An MCP client served by `proxy` as the agent holding `token`. */
+async function agentOf(proxy: Proxy, token: string): Promise<Client> {
+  const [agentSide, proxySide] = InMemoryTransport.createLinkedPair();
+  const served = await serveAuthenticated(proxy.core, proxy.auth, token, proxySide);
+  expect(served.ok).toBe(true);
+  const client = new Client({ name: 'agent', version: '0' });
+  await client.connect(agentSide);
+  return client;
+}
+
 describe('durable mode against the real API', () => {
   let stack: RealApi;
   let proxy: Proxy;
@@ -37,12 +57,7 @@ describe('durable mode against the real API', () => {
     }
     const agent = await stack.ok(stack.adminToken, 'mutation { registerAgent(input: { name: "mcp-agent", tenant: "demo", capabilities: ["util.echo", "mail.read", "email:send"] }) { credential { token } } }');
     token = agent.registerAgent.credential.token;
-    const [up, down] = InMemoryTransport.createLinkedPair();
-    await createTestServer().connect(down);
-    proxy = await createProxy({
-      upstreams: [{ name: 'test', kind: 'transport', transport: up }], mode: 'durable', api: stack.url, pollMs: 50,
-      dataDir: join(tempDir(), 'data'), jwks: stack.url.replace(/\/graphql$/, '/.well-known/jwks.json'), governance: GOVERNANCE, approveAllOnFirstUse: true,
-    });
+    proxy = await durableProxyOn(stack);
   }, 240_000);
 
   afterAll(async () => {
@@ -50,14 +65,7 @@ describe('durable mode against the real API', () => {
     await stack?.close();
   });
 
-  async function agent(): Promise<Client> {
-    const [agentSide, proxySide] = InMemoryTransport.createLinkedPair();
-    const served = await serveAuthenticated(proxy.core, proxy.auth, token, proxySide);
-    expect(served.ok).toBe(true);
-    const client = new Client({ name: 'agent', version: '0' });
-    await client.connect(agentSide);
-    return client;
-  }
+  const agent = (): Promise<Client> => agentOf(proxy, token);
 
   const lastTaskOf = (toolName: string): string => {
     const e = proxy.audit.readAll().findLast((x) => x.event.type === 'proxy.call' && x.event.data.tool === toolName);
@@ -167,12 +175,7 @@ describe('durable mode when the agent is past its API rate limit', () => {
     stack = await startRealApi({ taskQueue: 'proxy-durable-limited', rateLimit: { perSecond: 2, burst: 2 } });
     await stack.ok(stack.adminToken, REGISTER, { i: { name: 'echo', tenant: 'demo', argsSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, requiredCapability: 'util.echo', riskLevel: 'LOW', sideEffect: 'READ' } });
     token = (await stack.ok(stack.adminToken, 'mutation { registerAgent(input: { name: "busy-agent", tenant: "demo", capabilities: ["util.echo"] }) { credential { token } } }')).registerAgent.credential.token;
-    const [up, down] = InMemoryTransport.createLinkedPair();
-    await createTestServer().connect(down);
-    proxy = await createProxy({
-      upstreams: [{ name: 'test', kind: 'transport', transport: up }], mode: 'durable', api: stack.url, pollMs: 50,
-      dataDir: join(tempDir(), 'data'), jwks: stack.url.replace(/\/graphql$/, '/.well-known/jwks.json'), governance: GOVERNANCE, approveAllOnFirstUse: true,
-    });
+    proxy = await durableProxyOn(stack);
   }, 240_000);
 
   afterAll(async () => {
@@ -181,10 +184,7 @@ describe('durable mode when the agent is past its API rate limit', () => {
   });
 
   it('waits as long as the API says and asks again, instead of refusing the call', async () => {
-    const [agentSide, proxySide] = InMemoryTransport.createLinkedPair();
-    expect((await serveAuthenticated(proxy.core, proxy.auth, token, proxySide)).ok).toBe(true);
-    const client = new Client({ name: 'agent', version: '0' });
-    await client.connect(agentSide);
+    const client = await agentOf(proxy, token);
     const started = Date.now();
     const results: CallToolResult[] = [];
     for (let i = 0; i < 4; i++) results.push((await client.callTool({ name: 'echo', arguments: { text: `call ${i}` } })) as CallToolResult);
