@@ -11,7 +11,7 @@ import { openAuditBuffer, type AuditBuffer } from './audit/buffer.js';
 import { createAuthenticator, type Authenticator } from './auth/index.js';
 import { loadGovernanceFile, ProxyGovernanceSchema, type ProxyGovernance } from './config.js';
 import { createDurableGovernor } from './durable/index.js';
-import { openLocalBudget } from './enforce/budget.js';
+import { chargesInAudit, openLocalBudget } from './enforce/budget.js';
 import { createLocalGovernor } from './enforce/local.js';
 import type { CallGovernor } from './enforce/types.js';
 import { createPinGate } from './pins/gate.js';
@@ -104,7 +104,7 @@ function createGovernor(opts: ProxyOptions, governance: ProxyGovernance, policy:
     if (!opts.api) throw new InterceptorError('BAD_USER_INPUT', 'durable mode needs `--api`', { issues: [{ path: 'api', message: 'required in durable mode' }] });
     return createDurableGovernor({ api: opts.api, audit, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   }
-  const budget = openLocalBudget(opts.dataDir, governance.budget);
+  const budget = openLocalBudget(governance.budget, { charges: chargesInAudit(audit.readAll()), dataDir: opts.dataDir });
   return createLocalGovernor({ policy: () => policy, governance, budget, audit });
 }
 

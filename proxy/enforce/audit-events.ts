@@ -23,6 +23,8 @@ export function callAuditInput(call: GovernedCall, verdict: Verdict, at: Date): 
       credentialId: call.identity.credentialId,
       decision: verdict.decision,
       ...(verdict.decision === 'DENY' ? { code: verdict.code, reasons: verdict.reasons } : {}),
+      // why: the local allowance is recounted from these records when the proxy restarts (chargesInAudit)
+      ...(verdict.decision === 'ALLOW' && verdict.allowanceUsd !== undefined ? { allowance: { costUsd: verdict.allowanceUsd } } : {}),
       ...(verdict.assessment ? { assessment: verdict.assessment } : {}),
       ...(verdict.taskId ? { taskId: verdict.taskId } : {}),
       derivedFrom: call.derivedFrom,

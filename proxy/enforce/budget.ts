@@ -1,19 +1,24 @@
 /**
- * @module Local budget allowance: calls and USD cost per agent per UTC day, persisted in the data
- * dir (`budget.json`) so a restart does not reset spending. A reservation is taken before the
- * upstream runs (the call counts even if the upstream then fails: the attempt was allowed).
- * Counters live in memory and are written behind (one write in flight, always the latest state):
- * a synchronous write per call would cost more than the proxy's whole latency budget.
+ * @module Local budget allowance: calls and USD cost per agent per UTC day, counted in memory.
+ *
+ * The audit buffer is the allowance's record: every call it admits is written there (`proxy.call`
+ * with `allowance: { costUsd }`) before the upstream runs, so reopening the proxy recounts today's
+ * spending from the buffer (`chargesInAudit`). why not a file of its own: its write per call cost
+ * more than the proxy's whole latency budget (the extra file's metadata also slowed the audit
+ * buffer's flush), and a write behind could lose the last calls to a kill -9; the audit line is
+ * in the kernel before the upstream is called, so a crash cannot forget a call that ran.
+ * A `budget.json` left by an earlier version still counts for its day.
  */
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { windowKey } from '../../governance/budget/index.js';
 import { InterceptorError } from '../../lib/errors.js';
 import { parseOrFail } from '../../lib/validation.js';
+import type { ChainedAuditRecord } from '../audit/buffer.js';
 
-export const BUDGET_FILE = 'budget.json';
+/** Written by versions before the allowance was counted from the audit buffer; read, never written. */
+export const LEGACY_BUDGET_FILE = 'budget.json';
 
 const UsageSchema = z.object({ calls: z.number().min(0), costUsd: z.number().min(0) });
 const BudgetFileSchema = z.object({ window: z.string(), agents: z.record(z.string(), UsageSchema) });
@@ -29,40 +34,47 @@ export interface BudgetCheck {
   exhausted: boolean;
 }
 
+/** One call the allowance admitted. */
+export interface Charge {
+  agentId: string;
+  at: Date;
+  costUsd: number;
+}
+
 export interface LocalBudget {
   /** How much of the tightest limit the agent has used today. */
   check(agentId: string, now: Date): BudgetCheck;
   /** Reserve one call of `costUsd`; false (and nothing reserved) when a limit would be passed. */
   reserve(agentId: string, costUsd: number, now: Date): boolean;
-  /** Resolves once the latest counters are on disk. */
-  flush(): Promise<void>;
 }
 
-export function openLocalBudget(dataDir: string, limits: BudgetLimits): LocalBudget {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const path = join(dataDir, BUDGET_FILE);
-  let state = existsSync(path) ? readState(path) : { window: '', agents: {} as Record<string, Usage> };
+export interface LocalBudgetOptions {
+  /** Calls admitted before this process started (from `chargesInAudit`). */
+  charges?: Iterable<Charge>;
+  /** A data dir that may hold an earlier version's `budget.json`. */
+  dataDir?: string;
+  now?: Date;
+}
+
+export function openLocalBudget(limits: BudgetLimits, opts: LocalBudgetOptions = {}): LocalBudget {
+  let state = { window: windowKey('day', opts.now ?? new Date(), ''), agents: new Map<string, Usage>() };
+  for (const c of opts.charges ?? []) {
+    if (windowKey('day', c.at, '') !== state.window) continue;
+    const u = state.agents.get(c.agentId) ?? { calls: 0, costUsd: 0 };
+    state.agents.set(c.agentId, { calls: u.calls + 1, costUsd: u.costUsd + c.costUsd });
+  }
+  const legacy = opts.dataDir ? readLegacyFile(join(opts.dataDir, LEGACY_BUDGET_FILE)) : undefined;
+  if (legacy?.window === state.window) {
+    // why the larger of the two: the file may count calls whose audit records carry no allowance yet
+    for (const [agentId, f] of Object.entries(legacy.agents)) {
+      const u = state.agents.get(agentId) ?? { calls: 0, costUsd: 0 };
+      state.agents.set(agentId, { calls: Math.max(u.calls, f.calls), costUsd: Math.max(u.costUsd, f.costUsd) });
+    }
+  }
   const usage = (agentId: string, now: Date): Usage => {
     const w = windowKey('day', now, '');
-    if (state.window !== w) state = { window: w, agents: {} };
-    return Object.hasOwn(state.agents, agentId) ? state.agents[agentId]! : { calls: 0, costUsd: 0 };
-  };
-  let writing: Promise<void> | null = null;
-  let dirty = false;
-  const persist = (): Promise<void> => {
-    dirty = true;
-    if (writing) return writing;
-    writing = (async () => {
-      while (dirty) {
-        dirty = false;
-        const tmp = `${path}.${process.pid}.tmp`;
-        await writeFile(tmp, JSON.stringify(state), { mode: 0o600 });
-        await rename(tmp, path);
-      }
-    })().finally(() => {
-      writing = null;
-    });
-    return writing;
+    if (state.window !== w) state = { window: w, agents: new Map() };
+    return state.agents.get(agentId) ?? { calls: 0, costUsd: 0 };
   };
   const fraction = (u: Usage): number => Math.max(ratio(u.calls, limits.callsPerDay), ratio(u.costUsd, limits.costUsdPerDay));
   return {
@@ -74,12 +86,24 @@ export function openLocalBudget(dataDir: string, limits: BudgetLimits): LocalBud
       const u = usage(agentId, now);
       const next = { calls: u.calls + 1, costUsd: u.costUsd + costUsd };
       if (over(next.calls, limits.callsPerDay) || over(next.costUsd, limits.costUsdPerDay)) return false;
-      state.agents[agentId] = next;
-      persist().catch(() => undefined);
+      state.agents.set(agentId, next);
       return true;
     },
-    flush: () => (writing ?? (dirty ? persist() : Promise.resolve())),
   };
+}
+
+/** The calls the local allowance admitted, as recorded in the audit buffer. */
+export function chargesInAudit(records: Iterable<ChainedAuditRecord>): Charge[] {
+  const out: Charge[] = [];
+  for (const { event } of records) {
+    if (event.type !== 'proxy.call' || event.data.decision !== 'ALLOW') continue;
+    const allowance = event.data.allowance as { costUsd?: unknown } | undefined;
+    if (!allowance || typeof allowance !== 'object') continue;
+    const at = new Date(event.at);
+    if (Number.isNaN(at.getTime())) continue;
+    out.push({ agentId: event.actor.id, at, costUsd: typeof allowance.costUsd === 'number' && allowance.costUsd > 0 ? allowance.costUsd : 0 });
+  }
+  return out;
 }
 
 function ratio(used: number, limit: number | undefined): number {
@@ -91,7 +115,8 @@ function over(value: number, limit: number | undefined): boolean {
   return limit !== undefined && value > limit;
 }
 
-function readState(path: string): { window: string; agents: Record<string, Usage> } {
+function readLegacyFile(path: string): z.infer<typeof BudgetFileSchema> | undefined {
+  if (!existsSync(path)) return undefined;
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDefaultPolicyPack } from '../../governance/policy/default-pack.js';
 import { openAuditBuffer } from '../audit/buffer.js';
 import { ProxyGovernanceSchema } from '../config.js';
-import { openLocalBudget } from './budget.js';
+import { chargesInAudit, openLocalBudget } from './budget.js';
 import { createLocalGovernor } from './local.js';
 import type { GovernedCall } from './types.js';
 
@@ -21,7 +21,7 @@ function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'proxy-local-'));
   const audit = openAuditBuffer(dir, { fdatasync: (fd, done) => void held.push(() => fdatasync(fd, done)), lazyFlushMs: 60_000 });
   const policy = loadDefaultPolicyPack().policySet;
-  const governor = createLocalGovernor({ policy: () => policy, governance, budget: openLocalBudget(dir, {}), audit });
+  const governor = createLocalGovernor({ policy: () => policy, governance, budget: openLocalBudget({}), audit });
   return { held, audit, governor };
 }
 
@@ -58,7 +58,7 @@ describe('local governor and the daily allowance', () => {
     const dir = mkdtempSync(join(tmpdir(), 'proxy-allowance-'));
     const audit = openAuditBuffer(dir, { sync: 'batched' });
     const policy = loadDefaultPolicyPack().policySet;
-    const governor = createLocalGovernor({ policy: () => policy, governance, budget: openLocalBudget(dir, { callsPerDay: 1 }), audit });
+    const governor = createLocalGovernor({ policy: () => policy, governance, budget: openLocalBudget({ callsPerDay: 1 }), audit });
     const signal = new AbortController().signal;
     expect((await governor.decide(call(['util.echo'], 'a1'), { signal })).decision).toBe('ALLOW');
     // allowance spent: an otherwise allowed call is refused for it, and says when to ask again
@@ -69,6 +69,10 @@ describe('local governor and the daily allowance', () => {
     const other = await governor.decide(call([], 'a3'), { signal });
     expect(other).toMatchObject({ decision: 'DENY', code: 'MISSING_CAPABILITY' });
     expect(other.decision === 'DENY' && other.reasons.some((r) => r.retryAt !== undefined)).toBe(false);
+    // the admitted call is charged in its audit record, so a restarted proxy counts it again
+    expect(audit.readAll().filter((r) => r.event.data.allowance).map((r) => r.event.data)).toEqual([expect.objectContaining({ decision: 'ALLOW', allowance: { costUsd: 0 } })]);
+    const reopened = openLocalBudget({ callsPerDay: 1 }, { charges: chargesInAudit(audit.readAll()) });
+    expect(reopened.check('a', new Date()).exhausted).toBe(true);
     audit.close();
   });
 });

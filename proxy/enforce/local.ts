@@ -75,8 +75,9 @@ function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: Lo
     if (allowanceDenies) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at), ...assessment.reasons], assessment };
     return { decision: 'DENY', code: denyCode(assessment), reasons: assessment.reasons, assessment };
   }
-  if (!deps.budget.reserve(call.identity.agentId, def?.cost.perCallUsd ?? 0, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };
-  return { decision: 'ALLOW', assessment };
+  const costUsd = def?.cost.perCallUsd ?? 0;
+  if (!deps.budget.reserve(call.identity.agentId, costUsd, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };
+  return { decision: 'ALLOW', assessment, allowanceUsd: costUsd };
 }
 
 function allowanceSpent(at: Date): DecisionReason {

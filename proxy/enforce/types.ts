@@ -33,7 +33,8 @@ export type DenyCode =
   | 'EVALUATION_FAILED';
 
 export type Verdict =
-  | { decision: 'ALLOW'; assessment?: StepAssessment; taskId?: string }
+  /** `allowanceUsd`: local mode, what the call was charged to the agent's daily allowance. */
+  | { decision: 'ALLOW'; assessment?: StepAssessment; taskId?: string; allowanceUsd?: number }
   | { decision: 'DENY'; code: DenyCode; reasons: DecisionReason[]; assessment?: StepAssessment; taskId?: string };
 
 export interface DecideContext {

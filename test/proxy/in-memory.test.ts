@@ -86,6 +86,22 @@ describe('local budget through the proxy', () => {
     expect(reason).toMatchObject({ code: 'BUDGET_EXCEEDED', retryAt: midnight, message: expect.stringContaining(`resets by ${midnight}`) });
     await s.close();
   });
+
+  it('keeps what was spent across a restart of the proxy (recounted from its audit buffer)', async () => {
+    const dataDir = join(tempDir(), 'data');
+    const opts = { dataDir, governance: { ...TEST_GOVERNANCE, budget: { callsPerDay: 2 } } };
+    const first = await setup(['test'], opts);
+    const c1 = (await first.connect(await first.keys.token('budgeted', ['util.echo']))) as Client;
+    for (let i = 0; i < 2; i++) expect((await c1.callTool({ name: 'echo', arguments: { text: `n${i}` } })).isError).toBeFalsy();
+    await first.close();
+    const second = await setup(['test'], opts);
+    const c2 = (await second.connect(await second.keys.token('budgeted', ['util.echo']))) as Client;
+    expect(denial(await c2.callTool({ name: 'echo', arguments: { text: 'n3' } }))?.code).toBe('BUDGET_EXCEEDED');
+    // another agent's allowance is its own
+    const other = (await second.connect(await second.keys.token('fresh', ['util.echo']))) as Client;
+    expect((await other.callTool({ name: 'echo', arguments: { text: 'x' } })).isError).toBeFalsy();
+    await second.close();
+  });
 });
 
 describe('policy fails closed', () => {
