@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { fdatasync, mkdtempSync } from 'node:fs';
+import { fdatasync, fdatasyncSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,46 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 const state = (p: Promise<unknown>) => Promise.race([p.then(() => 'resolved', () => 'rejected'), tick().then(() => 'pending')]);
 
 describe('audit buffer group commit', () => {
+  it('flushes on this thread when one append waits, on the pool when none or several do; a failed flush here fails closed', async () => {
+    const flush = heldFlush();
+    let here = 0;
+    let failHere = false;
+    const b = openAuditBuffer(dir(), {
+      fdatasync: flush.fdatasync,
+      fdatasyncSync: (fd) => {
+        here++;
+        if (failHere) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+        fdatasyncSync(fd);
+      },
+      lazyFlushMs: 1,
+    });
+    // one caller waiting: flushed on this thread, no pool round trip
+    expect((await b.append(input(1))).seq).toBe(1);
+    expect([here, flush.pending.length]).toEqual([1, 0]);
+    // several arriving in the same turn: one shared flush on the pool
+    const together = [b.append(input(2)), b.append(input(3))];
+    await tick();
+    expect([here, flush.pending.length]).toEqual([1, 1]);
+    flush.release();
+    expect((await Promise.all(together)).map((r) => r.seq)).toEqual([2, 3]);
+    // nobody waiting (a `written` record's lazy flush): the pool
+    await b.append(input(4), { wait: 'written' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect([here, flush.pending.length]).toEqual([1, 1]);
+    // several waiting while that flush runs: they share one flush on the pool
+    const several = [b.append(input(5)), b.append(input(6)), b.append(input(7))];
+    flush.release();
+    await tick();
+    expect([here, flush.pending.length]).toEqual([1, 1]);
+    flush.release();
+    expect((await Promise.all(several)).map((r) => r.seq)).toEqual([5, 6, 7]);
+    failHere = true;
+    await expect(b.append(input(8))).rejects.toThrow(/could not be flushed to disk: EIO/);
+    await expect(b.append(input(9))).rejects.toThrow(/could not be flushed/);
+    expect(b.readAll().map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    b.close();
+  });
+
   it('resolves an append only after a flush that started after its line was written; appends during a flush share the next one', async () => {
     const flush = heldFlush();
     const b = openAuditBuffer(dir(), { fdatasync: flush.fdatasync });
