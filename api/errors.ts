@@ -86,6 +86,8 @@ function originalOf(error: unknown): unknown {
 export function createMaskError(logger: ErrorLogger): (error: unknown, message: string) => Error {
   return (error) => {
     const original = originalOf(error);
+    const badVariable = isGraphQLErrorLike(error) ? invalidVariable(error) : null;
+    if (badVariable) return badVariable;
     if (isGraphQLErrorLike(original)) return original;
     const located = isGraphQLErrorLike(error) ? error : undefined;
     const mapped = toGraphQLError(original, located);
@@ -93,4 +95,17 @@ export function createMaskError(logger: ErrorLogger): (error: unknown, message: 
     logger.error({ err: original, path: located?.path }, 'unexpected error in a GraphQL operation');
     return createGraphQLError(UNEXPECTED_MESSAGE, { ...locationOf(located), extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   };
+}
+
+/**
+ * A variable graphql-js could not coerce (a value outside an enum, a string for an Int) as
+ * BAD_USER_INPUT naming the field. why: graphql-js puts the field's path only in the outer error
+ * (`Variable "$input" got invalid value "X" at "input.wait"; <why>`), and the unwrapping above
+ * would keep only the inner `<why>`.
+ */
+function invalidVariable(error: GraphQLError): GraphQLError | null {
+  const m = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value .*?(?: at "([^"]+)")?; ([^]*)$/.exec(error.message);
+  if (!m) return null;
+  const path = m[2] ?? m[1]!;
+  return createGraphQLError(error.message, { ...locationOf(error), extensions: { code: 'BAD_USER_INPUT', issues: [{ path, message: m[3]! }], http: { status: 400 } } });
 }

@@ -34,6 +34,7 @@ export const SubmitTaskInputSchema = z
     format: PlanFormatSchema.optional().nullable(),
     idempotencyKey: IdSchema.optional().nullable(),
     executor: z.enum(['WORKER', 'CALLER']).optional().nullable().transform((v) => (v === 'CALLER' ? 'caller' as const : 'worker' as const)),
+    wait: z.enum(['DECISIONS', 'OUTCOME']).optional().nullable().transform((v) => (v === 'OUTCOME' ? 'outcome' as const : 'decisions' as const)),
   })
   .superRefine((v, ctx) => {
     const hasPlan = v.plan !== undefined && v.plan !== null;

@@ -148,6 +148,7 @@ export function createApiServer(deps: ApiServerDeps): Api {
 export const DEFAULT_SERVICE_CONFIG: ServiceConfig = {
   approvalTimeoutMs: 24 * 3_600_000,
   submitWaitMs: 2_000,
+  outcomeWaitMs: 10_000,
   feedIntervalMs: 500,
   credentialTtlSeconds: 86_400,
 };

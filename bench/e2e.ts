@@ -5,6 +5,8 @@
  * Targets (2-core machine): p50 ≤ 60 ms at concurrency 1, ≥ 100 tasks/s at concurrency 32.
  * `--postgres` runs the same on the Postgres at `DATABASE_URL` (a fresh database) instead of PGlite and
  * writes bench/results/e2e-postgres.json: for comparison, the targets are for the embedded stack.
+ * `--sse` measures the earlier client method (outcome awaited on the taskEvents subscription) and
+ * writes bench/results/e2e-sse.json.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -12,6 +14,8 @@ import { ADMIN_TOKEN, createStack, gqlOk, outcomeOf } from '../test/e2e/stack.js
 
 const quick = process.argv.includes('--quick');
 const postgres = process.argv.includes('--postgres');
+// `--sse`: the earlier method, submitTask answering after the first decisions and the outcome awaited on taskEvents
+const sse = process.argv.includes('--sse');
 const PLAN = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'bench/out.txt', content: 'x' } }] };
 
 function percentile(sorted: number[], p: number): number {
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
     const one = async (): Promise<number> => {
       const t0 = performance.now();
       const d = await gqlOk<{ submitTask: { id: string; outcome: string | null } }>(stack.url, token,
-        `mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id outcome } }`, { i: { goal: 'bench', plan: PLAN } });
+        `mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id outcome } }`, { i: { goal: 'bench', plan: PLAN, ...(sse ? {} : { wait: 'OUTCOME' }) } });
       const outcome = d.submitTask.outcome ?? (await outcomeOf(stack.url, token, d.submitTask.id));
       if (outcome !== 'COMPLETED') throw new Error(`task ended ${outcome}`);
       return performance.now() - t0;
@@ -60,13 +64,13 @@ async function main(): Promise<void> {
       benchmark: 'e2e', date: new Date().toISOString(), quick,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMB: Math.round(totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
       backend: postgres ? 'postgres' : 'pglite',
-      method: `bin/interceptor start in a child process on ${postgres ? 'Postgres (DATABASE_URL, a fresh database)' : 'PGlite'} with the embedded Temporal service persisting to SQLite; each task is one write_file step; API_RATE_LIMIT=off; latency = submitTask sent → outcome received on the taskEvents subscription (server-sent events); warm-up excluded`,
+      method: `bin/interceptor start in a child process on ${postgres ? 'Postgres (DATABASE_URL, a fresh database)' : 'PGlite'} with the embedded Temporal service persisting to SQLite; each task is one write_file step; API_RATE_LIMIT=off; latency = ${sse ? 'submitTask sent → outcome received on the taskEvents subscription (server-sent events)' : 'submitTask with wait: OUTCOME sent → its answer with the outcome (the taskEvents subscription when the answer has none)'}; warm-up excluded`,
       targets: { p50MsConcurrency1: 60, tasksPerSecConcurrency32: 100 },
       results: [c1, c32],
       met: { p50MsConcurrency1: c1.p50Ms <= 60, tasksPerSecConcurrency32: c32.tasksPerSec >= 100 },
     };
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-    await writeFile(new URL(postgres ? './results/e2e-postgres.json' : './results/e2e.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(new URL(`./results/e2e${postgres ? '-postgres' : ''}${sse ? '-sse' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await stack.dispose();

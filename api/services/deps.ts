@@ -20,6 +20,8 @@ export interface ServiceConfig {
   approvalTimeoutMs: number;
   /** How long submitTask waits for first decisions before answering (≤ 2 s keeps clients snappy). */
   submitWaitMs: number;
+  /** The longest `submitTask` with `wait: OUTCOME` holds the request for the task to end. */
+  outcomeWaitMs: number;
   /** Interval at which subscriptions poll for changes. */
   feedIntervalMs: number;
   /** Default lifetime of agent credentials. */

@@ -80,14 +80,19 @@ export function createTaskService(deps: ServiceDeps): TaskService {
   }
 
   /**
-   * Wait (up to submitWaitMs) until every step of a new task is decided or settled. The activities
-   * record each decision in the database and, in this process, poke the task's topic; a worker in
-   * another process is seen by looking again every FALLBACK_LOOK_MS. A workflow query is the last resort.
+   * Wait until a new task is as far as the submitter asked (`wait`): every step decided or settled
+   * (up to submitWaitMs), or the task ended (up to outcomeWaitMs). Either way it stops at a step
+   * awaiting a person, and a caller-executed task stops once the caller has something to run. The
+   * activities record each decision in the database and, in this process, poke the task's topic; a
+   * worker in another process is seen by looking again every FALLBACK_LOOK_MS. A workflow query is
+   * the last resort.
    */
-  async function waitForFirstDecisions(tenant: string, taskId: string, executor: SubmitTaskInput['executor'], firstLook: Promise<void>): Promise<TaskModel | null> {
-    const deadline = Date.now() + deps.config.submitWaitMs;
+  async function waitForSubmitted(tenant: string, taskId: string, input: Pick<SubmitTaskInput, 'executor' | 'wait'>, firstLook: Promise<void>): Promise<TaskModel | null> {
+    const untilOutcome = input.wait === 'outcome' && input.executor !== 'caller';
+    const deadline = Date.now() + (untilOutcome ? deps.config.outcomeWaitMs : deps.config.submitWaitMs);
     const topic = `task:${taskId}`;
-    const settled = executor === 'caller' ? modelActionable : modelDecided;
+    // why no predicate for the outcome: a task that has ended (or awaits a person) is no longer RUNNING
+    const settled = input.executor === 'caller' ? modelActionable : untilOutcome ? () => false : modelDecided;
     // why: a workflow that has just started has decided nothing yet; the first read waits for its first record
     await firstLook;
     for (;;) {
@@ -159,7 +164,7 @@ export function createTaskService(deps: ServiceDeps): TaskService {
       // why before the start: a record the workflow makes at once must not poke before anyone listens
       const firstLook = deps.feed.next(`task:${taskId}`, Math.min(FALLBACK_LOOK_MS, deps.config.submitWaitMs));
       await start(v, row, input);
-      return (await waitForFirstDecisions(row.tenant, taskId, input.executor, firstLook)) ?? (await load(row.tenant, taskId))!;
+      return (await waitForSubmitted(row.tenant, taskId, input, firstLook)) ?? (await load(row.tenant, taskId))!;
     },
 
     async get(viewer, id) {

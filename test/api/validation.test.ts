@@ -20,6 +20,9 @@ describe('input validation and task submission', () => {
     ['an empty goal', { goal: '   ', plan: TWO_STEP_PLAN }, 'input.goal'],
     ['a plan that is not an object', { goal: 'g', plan: 'steps' }, 'input.plan'],
     ['an idempotency key with spaces', { goal: 'g', plan: TWO_STEP_PLAN, idempotencyKey: 'a b' }, 'input.idempotencyKey'],
+    // refused by graphql-js while coercing the variable (`$i` here), before any resolver runs
+    ['an unknown `wait`', { goal: 'g', plan: TWO_STEP_PLAN, wait: 'FOREVER' }, 'i.wait'],
+    ['an executor given as a number', { goal: 'g', plan: TWO_STEP_PLAN, executor: 7 }, 'i.executor'],
   ])('refuses %s with BAD_USER_INPUT naming the field', async (_n, input, path) => {
     const r = await gql(h, a.agent.token, SUBMIT, { i: input });
     expect(codes(r)).toEqual(['BAD_USER_INPUT']);

@@ -75,6 +75,22 @@ describe.each(backends())('governed tasks end to end on %s', (backend) => {
     expect(await readFile(join(stack.dataDir, 'sandbox', tenant, 'notes/hello.txt'), 'utf8')).toBe('hello from e2e');
   });
 
+  it('answers submitTask with the outcome when asked to wait for it, and stops waiting at a step held for a person', async () => {
+    const SUBMIT_OUT = 'mutation($input: SubmitTaskInput!) { submitTask(input: $input) { id status outcome steps { state executed } } }';
+    type Out = { submitTask: { id: string; status: string; outcome: string | null; steps: { state: string; executed: boolean }[] } };
+    const done = await gqlOk<Out>(stack.url, agent.token, SUBMIT_OUT, { input: { goal: 'one round trip', wait: 'OUTCOME', plan: plan([{ stepId: 'w', tool: 'write_file', args: { path: 'notes/waited.txt', content: 'waited' } }]) } });
+    expect(done.submitTask).toMatchObject({ status: 'COMPLETED', outcome: 'COMPLETED', steps: [{ state: 'EXECUTED', executed: true }] });
+    expect(await readFile(join(stack.dataDir, 'sandbox', tenant, 'notes/waited.txt'), 'utf8')).toBe('waited');
+    // a person decides in minutes, not within one request: the answer comes at once, awaiting approval
+    const t0 = Date.now();
+    const held = await gqlOk<Out>(stack.url, agent.token, SUBMIT_OUT, { input: { goal: 'held', wait: 'OUTCOME', plan: plan([{ stepId: 'm', tool: 'send_email', args: { to: 'hal@partner.test', subject: 'x', body: 'y' } }]) } });
+    expect(held.submitTask).toMatchObject({ status: 'AWAITING_APPROVAL', outcome: null, steps: [{ state: 'AWAITING_APPROVAL' }] });
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    await gqlOk(stack.url, agent.token, 'mutation($id: ID!) { cancelTask(id: $id, reason: "done with the test") { id } }', { id: held.submitTask.id });
+    const bad = await gql(stack.url, agent.token, SUBMIT_OUT, { input: { goal: 'x', wait: 'FOREVER', plan: plan([]) } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'input.wait', message: expect.stringContaining('FOREVER') }] });
+  });
+
   it('stops a slow run_sql at its time limit while other tasks go on', async () => {
     // on PGlite the query runs in the sandbox thread (PGlite keeps no statement timeout); on Postgres the timeout holds.
     // A first query starts the sandbox, so that the slow one below is sleeping by the time the quick task arrives.
