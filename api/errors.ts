@@ -101,11 +101,25 @@ export function createMaskError(logger: ErrorLogger): (error: unknown, message: 
  * A variable graphql-js could not coerce (a value outside an enum, a string for an Int) as
  * BAD_USER_INPUT naming the field. why: graphql-js puts the field's path only in the outer error
  * (`Variable "$input" got invalid value "X" at "input.wait"; <why>`), and the unwrapping above
- * would keep only the inner `<why>`.
+ * would keep only the inner `<why>`. Only graphql-js's own coercion errors qualify (no path, an
+ * inner GraphQLError that wraps nothing else), so a scalar's internal failure is still masked.
  */
 function invalidVariable(error: GraphQLError): GraphQLError | null {
-  const m = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)" got invalid value .*?(?: at "([^"]+)")?; ([^]*)$/.exec(error.message);
-  if (!m) return null;
-  const path = m[2] ?? m[1]!;
-  return createGraphQLError(error.message, { ...locationOf(error), extensions: { code: 'BAD_USER_INPUT', issues: [{ path, message: m[3]! }], http: { status: 400 } } });
+  const inner = error.originalError;
+  if (error.path || !isGraphQLErrorLike(inner) || (inner.originalError && !isGraphQLErrorLike(inner.originalError))) return null;
+  const suffix = `; ${inner.message}`;
+  if (!error.message.startsWith('Variable "$') || !error.message.endsWith(suffix)) return null;
+  const head = error.message.slice(0, -suffix.length);
+  // why anchored at the end with a strict path: the echoed value (the client's) may itself contain `at "…"`
+  const at = / at "([_A-Za-z]\w*(?:\.[_A-Za-z]\w*|\[\d+\])*)"$/.exec(head);
+  const variable = /^Variable "\$([_A-Za-z]\w*)"/.exec(head);
+  if (!variable) return null;
+  const path = at?.[1] ?? variable[1]!;
+  const message = clip(inner.message);
+  return createGraphQLError(clip(error.message), { ...locationOf(error), extensions: { code: 'BAD_USER_INPUT', issues: [{ path, message }], http: { status: 400 } } });
+}
+
+/** An echoed client value is kept to a readable length. */
+function clip(text: string): string {
+  return text.length <= 500 ? text : `${text.slice(0, 497)}...`;
 }

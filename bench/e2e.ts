@@ -14,7 +14,7 @@ import { ADMIN_TOKEN, createStack, gqlOk, outcomeOf } from '../test/e2e/stack.js
 
 const quick = process.argv.includes('--quick');
 const postgres = process.argv.includes('--postgres');
-// `--sse`: the earlier method, submitTask answering after the first decisions and the outcome awaited on taskEvents
+// why keep `--sse`: it is how clients followed a task before `wait: OUTCOME`, and the earlier figures were measured so
 const sse = process.argv.includes('--sse');
 const PLAN = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'bench/out.txt', content: 'x' } }] };
 

@@ -11,7 +11,7 @@ import { openAuditBuffer, type AuditBuffer } from './audit/buffer.js';
 import { createAuthenticator, type Authenticator } from './auth/index.js';
 import { loadGovernanceFile, ProxyGovernanceSchema, type ProxyGovernance } from './config.js';
 import { createDurableGovernor } from './durable/index.js';
-import { chargesInAudit, openLocalBudget } from './enforce/budget.js';
+import { chargesInAudit, openLocalBudget, type Charge } from './enforce/budget.js';
 import { createLocalGovernor } from './enforce/local.js';
 import type { CallGovernor } from './enforce/types.js';
 import { createPinGate } from './pins/gate.js';
@@ -72,7 +72,9 @@ export async function loadPolicy(file: string | undefined): Promise<CompiledPoli
 export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
   const governance = opts.governance ? ProxyGovernanceSchema.parse(opts.governance) : opts.toolsFile ? await loadGovernanceFile(opts.toolsFile) : ProxyGovernanceSchema.parse({});
   const policy = await loadPolicy(opts.policyFile);
-  const audit = openAuditBuffer(opts.dataDir, { sync: opts.auditSync ?? 'always' });
+  let charges: Charge[] = [];
+  // why at open: the buffer reads the whole file then anyway; the local allowance is recounted from it
+  const audit = openAuditBuffer(opts.dataDir, { sync: opts.auditSync ?? 'always', onOpen: (records) => (charges = chargesInAudit(records)) });
   const upstreams: Upstream[] = [];
   try {
     for (const spec of opts.upstreams) upstreams.push(await connectUpstream(spec, { timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.toolsTtlMs === undefined ? {} : { toolsTtlMs: opts.toolsTtlMs }) }));
@@ -81,7 +83,7 @@ export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
     audit.close();
     throw e;
   }
-  const governor = createGovernor(opts, governance, policy, audit);
+  const governor = createGovernor(opts, governance, policy, audit, charges);
   const pins = createPinGate({ store: openPinStore(opts.dataDir), audit, approveAllOnFirstUse: opts.approveAllOnFirstUse === true });
   const core = createProxyCore({ upstreams, governance, policy: () => policy, pins, governor, audit });
   const auth = createAuthenticator({ jwks: opts.jwks, ...(opts.issuer ? { issuer: opts.issuer } : {}), ...(opts.audience ? { audience: opts.audience } : {}) });
@@ -99,12 +101,12 @@ export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
   };
 }
 
-function createGovernor(opts: ProxyOptions, governance: ProxyGovernance, policy: CompiledPolicySet, audit: AuditBuffer): CallGovernor {
+function createGovernor(opts: ProxyOptions, governance: ProxyGovernance, policy: CompiledPolicySet, audit: AuditBuffer, charges: Charge[]): CallGovernor {
   if (opts.mode === 'durable') {
     if (!opts.api) throw new InterceptorError('BAD_USER_INPUT', 'durable mode needs `--api`', { issues: [{ path: 'api', message: 'required in durable mode' }] });
     return createDurableGovernor({ api: opts.api, audit, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   }
-  const budget = openLocalBudget(governance.budget, { charges: chargesInAudit(audit.readAll()), dataDir: opts.dataDir });
+  const budget = openLocalBudget(governance.budget, { charges, dataDir: opts.dataDir });
   return createLocalGovernor({ policy: () => policy, governance, budget, audit });
 }
 

@@ -18,6 +18,7 @@ import type { TaskService } from './types.js';
 
 /** How often a submit waiting for decisions looks at the database without being poked. */
 const FALLBACK_LOOK_MS = 100;
+const SLOW_LOOK_MS = 800;
 
 /** The source handed to the workflow: exactly what the agent sent, with the format it declared. */
 function sourceOf(input: SubmitTaskInput): GovernedTaskInput['source'] {
@@ -84,7 +85,8 @@ export function createTaskService(deps: ServiceDeps): TaskService {
    * (up to submitWaitMs), or the task ended (up to outcomeWaitMs). Either way it stops at a step
    * awaiting a person, and a caller-executed task stops once the caller has something to run. The
    * activities record each decision in the database and, in this process, poke the task's topic; a
-   * worker in another process is seen by looking again every FALLBACK_LOOK_MS. A workflow query is
+   * worker in another process is seen by looking again every FALLBACK_LOOK_MS (backing off to
+   * SLOW_LOOK_MS while waiting for an outcome, which may take the whole 10 s). A workflow query is
    * the last resort.
    */
   async function waitForSubmitted(tenant: string, taskId: string, input: Pick<SubmitTaskInput, 'executor' | 'wait'>, firstLook: Promise<void>): Promise<TaskModel | null> {
@@ -95,9 +97,11 @@ export function createTaskService(deps: ServiceDeps): TaskService {
     const settled = input.executor === 'caller' ? modelActionable : untilOutcome ? () => false : modelDecided;
     // why: a workflow that has just started has decided nothing yet; the first read waits for its first record
     await firstLook;
+    let lookMs = FALLBACK_LOOK_MS;
     for (;;) {
       // why subscribe before reading: a poke between the read and the wait must not be missed.
-      const poked = deps.feed.next(topic, Math.min(FALLBACK_LOOK_MS, Math.max(0, deadline - Date.now())));
+      const poked = deps.feed.next(topic, Math.min(lookMs, Math.max(0, deadline - Date.now())));
+      if (untilOutcome) lookMs = Math.min(SLOW_LOOK_MS, lookMs * 2);
       const model = await load(tenant, taskId, false);
       if (!model || model.status !== 'RUNNING' || settled(model)) return model;
       if (Date.now() >= deadline) return load(tenant, taskId, true);
@@ -159,6 +163,8 @@ export function createTaskService(deps: ServiceDeps): TaskService {
         // nobody runs; the client's retry with the same key (and the same plan) starts it. Starting is
         // idempotent: a workflow that already exists is left as it is.
         if (row.status !== 'DONE' && digestJson(row.plan) === digestJson(plan)) await resume(v, row, input);
+        // why wait on a retry too: a client whose first answer was lost retries to get that answer
+        if (input.wait === 'outcome' && row.status !== 'DONE') return (await waitForSubmitted(row.tenant, taskId, input, Promise.resolve())) ?? (await load(row.tenant, taskId))!;
         return (await load(row.tenant, taskId))!;
       }
       // why before the start: a record the workflow makes at once must not poke before anyone listens

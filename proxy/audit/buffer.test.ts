@@ -68,6 +68,39 @@ describe('audit buffer group commit', () => {
     b.close();
   });
 
+  it('sends lone flushes to the pool once flushing on this thread has become slow (a slow disk must not stall the event loop)', async () => {
+    const flush = heldFlush();
+    let here = 0;
+    const b = openAuditBuffer(dir(), {
+      fdatasync: flush.fdatasync,
+      fdatasyncSync: (fd) => {
+        here++;
+        const until = performance.now() + 10;
+        while (performance.now() < until); // a 10 ms disk
+        fdatasyncSync(fd);
+      },
+    });
+    await b.append(input(1));
+    expect([here, flush.pending.length]).toEqual([1, 0]);
+    const second = b.append(input(2));
+    await tick();
+    expect([here, flush.pending.length]).toEqual([1, 1]);
+    flush.release();
+    expect((await second).seq).toBe(2);
+    b.close();
+  });
+
+  it('reports the records already in the file once at open', () => {
+    const d = dir();
+    const first = openAuditBuffer(d, { sync: 'batched' });
+    void first.append(input(1));
+    void first.append(input(2));
+    first.close();
+    const seen: number[][] = [];
+    openAuditBuffer(d, { onOpen: (records) => seen.push(records.map((r) => r.seq)) }).close();
+    expect(seen).toEqual([[1, 2]]);
+  });
+
   it('resolves an append only after a flush that started after its line was written; appends during a flush share the next one', async () => {
     const flush = heldFlush();
     const b = openAuditBuffer(dir(), { fdatasync: flush.fdatasync });

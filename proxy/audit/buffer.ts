@@ -31,6 +31,9 @@ import { GENESIS_HASH, buildAuditEvent, chainHash, verifyChain, type AuditEvent,
 import { InterceptorError } from '../../lib/errors.js';
 
 export const AUDIT_FILE = 'audit.jsonl';
+/** A lone flush runs on the event loop's thread only while flushes there take at most this long. */
+const LONE_FLUSH_HERE_MAX_MS = 1;
+const LONE_FLUSH_RETRY = 64;
 
 export interface ChainedAuditRecord extends ChainedEvent {
   event: AuditEvent;
@@ -67,6 +70,8 @@ export interface AuditBufferOptions {
    * `fdatasync` is given (then every flush goes through it, so a test holding it holds them all).
    */
   fdatasyncSync?: (fd: number) => void;
+  /** Called once with the records already in the file (read at open anyway), e.g. to recount state from them. */
+  onOpen?: (existing: readonly ChainedAuditRecord[]) => void;
 }
 
 /** Open (or create) the buffer; throws INTERNAL when the existing file's chain is broken (fail closed). */
@@ -76,6 +81,7 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
   const existing = existsSync(path) ? readRecords(path) : [];
   const broken = verifyChain(existing);
   if (broken) throw new InterceptorError('INTERNAL', `audit buffer \`${path}\` has a broken hash chain at record ${broken.index + 1}: ${broken.code}`);
+  opts.onOpen?.(existing);
   const last = existing.at(-1);
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
@@ -92,6 +98,9 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
   let closed = false;
   let lazy: NodeJS.Timeout | undefined;
   let soon: NodeJS.Immediate | undefined;
+  /** Recent cost of a flush on this thread (moving average), and lone flushes sent to the pool since. */
+  let hereMs = 0;
+  let loneOnPool = 0;
   const waiters: Array<{ upTo: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   const settle = (): void => {
     let keep = 0;
@@ -118,13 +127,17 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
     }
     // INVARIANT: upTo is read before the flush starts, so it only claims lines already written.
     const upTo = written;
-    if (syncHere && waiters.length === 1) {
+    // why the cost check: on a slow disk (a network volume) a flush here would stall every other
+    // caller; one in LONE_FLUSH_RETRY lone flushes still runs here, so a disk that got faster is noticed.
+    if (syncHere && waiters.length === 1 && (hereMs <= LONE_FLUSH_HERE_MAX_MS || ++loneOnPool % LONE_FLUSH_RETRY === 0)) {
       let err: NodeJS.ErrnoException | null = null;
+      const t0 = performance.now();
       try {
         syncHere(fd);
       } catch (e) {
         err = e as NodeJS.ErrnoException;
       }
+      hereMs = 0.8 * hereMs + 0.2 * (performance.now() - t0);
       flushed(err, upTo);
       return;
     }
@@ -164,8 +177,15 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
       if (closed) throw new InterceptorError('INTERNAL', `audit buffer \`${path}\` is closed`);
       const event = buildAuditEvent(input);
       const record: ChainedAuditRecord = { seq: seq + 1, prevHash, hash: chainHash(prevHash, seq + 1, event), event };
-      // INVARIANT: the chain advances only once the line is in the file.
-      writeSync(fd, `${JSON.stringify(record)}\n`);
+      // INVARIANT: the chain advances only once the whole line is in the file.
+      const line = Buffer.from(`${JSON.stringify(record)}\n`);
+      const n = writeSync(fd, line);
+      if (n !== line.length) {
+        // why fail closed: a part-written line (a full disk) breaks the file for every later reader
+        failure = new InterceptorError('INTERNAL', `audit buffer \`${path}\` took ${n} of ${line.length} bytes (disk full?)`);
+        settle();
+        throw failure;
+      }
       seq = record.seq;
       prevHash = record.hash;
       written = seq;
@@ -179,6 +199,7 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
       if (closed) return;
       if (lazy) clearTimeout(lazy);
       if (soon) clearImmediate(soon);
+      soon = undefined;
       try {
         fdatasyncSync(fd);
         synced = written;

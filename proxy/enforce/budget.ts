@@ -34,18 +34,23 @@ export interface BudgetCheck {
   exhausted: boolean;
 }
 
-/** One call the allowance admitted. */
-export interface Charge {
+/** Whose allowance: agent ids are unique within a tenant only. */
+export interface AllowanceHolder {
+  tenant: string;
   agentId: string;
+}
+
+/** One call the allowance admitted. */
+export interface Charge extends AllowanceHolder {
   at: Date;
   costUsd: number;
 }
 
 export interface LocalBudget {
   /** How much of the tightest limit the agent has used today. */
-  check(agentId: string, now: Date): BudgetCheck;
+  check(holder: AllowanceHolder, now: Date): BudgetCheck;
   /** Reserve one call of `costUsd`; false (and nothing reserved) when a limit would be passed. */
-  reserve(agentId: string, costUsd: number, now: Date): boolean;
+  reserve(holder: AllowanceHolder, costUsd: number, now: Date): boolean;
 }
 
 export interface LocalBudgetOptions {
@@ -58,35 +63,48 @@ export interface LocalBudgetOptions {
 
 export function openLocalBudget(limits: BudgetLimits, opts: LocalBudgetOptions = {}): LocalBudget {
   let state = { window: windowKey('day', opts.now ?? new Date(), ''), agents: new Map<string, Usage>() };
+  /** An earlier version's counts for today, by agent id, taken into an agent's usage on first use. */
+  const legacyUsage = new Map<string, Usage>();
+  const legacyTaken = new Set<string>();
+  const add = (key: string, calls: number, costUsd: number): void => {
+    const u = state.agents.get(key) ?? { calls: 0, costUsd: 0 };
+    state.agents.set(key, { calls: u.calls + calls, costUsd: u.costUsd + costUsd });
+  };
   for (const c of opts.charges ?? []) {
-    if (windowKey('day', c.at, '') !== state.window) continue;
-    const u = state.agents.get(c.agentId) ?? { calls: 0, costUsd: 0 };
-    state.agents.set(c.agentId, { calls: u.calls + 1, costUsd: u.costUsd + c.costUsd });
+    if (windowKey('day', c.at, '') === state.window) add(keyOf(c), 1, c.costUsd);
   }
   const legacy = opts.dataDir ? readLegacyFile(join(opts.dataDir, LEGACY_BUDGET_FILE)) : undefined;
   if (legacy?.window === state.window) {
-    // why the larger of the two: the file may count calls whose audit records carry no allowance yet
-    for (const [agentId, f] of Object.entries(legacy.agents)) {
-      const u = state.agents.get(agentId) ?? { calls: 0, costUsd: 0 };
-      state.agents.set(agentId, { calls: Math.max(u.calls, f.calls), costUsd: Math.max(u.costUsd, f.costUsd) });
-    }
+    // why added, not merged: the file counts only the calls of the earlier version, whose audit
+    // records carry no allowance; it kept agent ids without their tenant, so it counts for each.
+    for (const [agentId, f] of Object.entries(legacy.agents)) legacyUsage.set(agentId, f);
   }
-  const usage = (agentId: string, now: Date): Usage => {
+  const usage = (holder: AllowanceHolder, now: Date): Usage => {
     const w = windowKey('day', now, '');
-    if (state.window !== w) state = { window: w, agents: new Map() };
-    return state.agents.get(agentId) ?? { calls: 0, costUsd: 0 };
+    if (state.window !== w) {
+      state = { window: w, agents: new Map() };
+      legacyUsage.clear();
+      legacyTaken.clear();
+    }
+    const key = keyOf(holder);
+    if (legacyUsage.size > 0 && !legacyTaken.has(key)) {
+      legacyTaken.add(key);
+      const old = legacyUsage.get(holder.agentId);
+      if (old) add(key, old.calls, old.costUsd);
+    }
+    return state.agents.get(key) ?? { calls: 0, costUsd: 0 };
   };
   const fraction = (u: Usage): number => Math.max(ratio(u.calls, limits.callsPerDay), ratio(u.costUsd, limits.costUsdPerDay));
   return {
-    check(agentId, now) {
-      const f = fraction(usage(agentId, now));
+    check(holder, now) {
+      const f = fraction(usage(holder, now));
       return { fractionUsed: f, exhausted: f >= 1 };
     },
-    reserve(agentId, costUsd, now) {
-      const u = usage(agentId, now);
+    reserve(holder, costUsd, now) {
+      const u = usage(holder, now);
       const next = { calls: u.calls + 1, costUsd: u.costUsd + costUsd };
       if (over(next.calls, limits.callsPerDay) || over(next.costUsd, limits.costUsdPerDay)) return false;
-      state.agents.set(agentId, next);
+      state.agents.set(keyOf(holder), next);
       return true;
     },
   };
@@ -101,9 +119,13 @@ export function chargesInAudit(records: Iterable<ChainedAuditRecord>): Charge[] 
     if (!allowance || typeof allowance !== 'object') continue;
     const at = new Date(event.at);
     if (Number.isNaN(at.getTime())) continue;
-    out.push({ agentId: event.actor.id, at, costUsd: typeof allowance.costUsd === 'number' && allowance.costUsd > 0 ? allowance.costUsd : 0 });
+    out.push({ tenant: event.tenant, agentId: event.actor.id, at, costUsd: typeof allowance.costUsd === 'number' && allowance.costUsd > 0 ? allowance.costUsd : 0 });
   }
   return out;
+}
+
+function keyOf(h: AllowanceHolder): string {
+  return `${h.tenant}\u0000${h.agentId}`;
 }
 
 function ratio(used: number, limit: number | undefined): number {

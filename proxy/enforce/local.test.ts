@@ -72,7 +72,7 @@ describe('local governor and the daily allowance', () => {
     // the admitted call is charged in its audit record, so a restarted proxy counts it again
     expect(audit.readAll().filter((r) => r.event.data.allowance).map((r) => r.event.data)).toEqual([expect.objectContaining({ decision: 'ALLOW', allowance: { costUsd: 0 } })]);
     const reopened = openLocalBudget({ callsPerDay: 1 }, { charges: chargesInAudit(audit.readAll()) });
-    expect(reopened.check('a', new Date()).exhausted).toBe(true);
+    expect(reopened.check({ tenant: 'acme', agentId: 'a' }, new Date()).exhausted).toBe(true);
     audit.close();
   });
 });

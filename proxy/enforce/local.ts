@@ -60,7 +60,7 @@ function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: Lo
   let allowanceDenies = false;
   try {
     const plan = planOf(call);
-    const request = { plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, budget: deps.budget.check(call.identity.agentId, at), now: at };
+    const request = { plan, stepId: plan.steps[0]!.stepId, ...(def ? { tool: def } : {}), server: call.server, identity: call.identity, budget: deps.budget.check(call.identity, at), now: at };
     const policy = { policy: deps.policy() };
     assessment = assessStep(request, policy);
     allowanceDenies = budgetDenies(request, policy, assessment);
@@ -76,7 +76,7 @@ function decideNow(call: GovernedCall, def: ToolDefinition | undefined, deps: Lo
     return { decision: 'DENY', code: denyCode(assessment), reasons: assessment.reasons, assessment };
   }
   const costUsd = def?.cost.perCallUsd ?? 0;
-  if (!deps.budget.reserve(call.identity.agentId, costUsd, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };
+  if (!deps.budget.reserve(call.identity, costUsd, at)) return { decision: 'DENY', code: 'BUDGET_EXCEEDED', reasons: [allowanceSpent(at)], assessment };
   return { decision: 'ALLOW', assessment, allowanceUsd: costUsd };
 }
 

@@ -66,7 +66,7 @@ export interface Harness {
 
 export const backend = backends()[0]!;
 
-export async function openHarness(opts: { submitWaitMs?: number; rateLimit?: RateLimit } = {}): Promise<Harness> {
+export async function openHarness(opts: { submitWaitMs?: number; outcomeWaitMs?: number; rateLimit?: RateLimit } = {}): Promise<Harness> {
   const db = await openTestDatabase(backend);
   const gateway = new RecordingGateway();
   const logs: CapturedLog[] = [];
@@ -78,7 +78,7 @@ export async function openHarness(opts: { submitWaitMs?: number; rateLimit?: Rat
     bootstrapTokenHash: sha256Hex(ADMIN_TOKEN),
     metricsSource: createMetricsSource(db.pool),
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    config: { submitWaitMs: opts.submitWaitMs ?? 0, feedIntervalMs: 50 },
+    config: { submitWaitMs: opts.submitWaitMs ?? 0, feedIntervalMs: 50, ...(opts.outcomeWaitMs === undefined ? {} : { outcomeWaitMs: opts.outcomeWaitMs }) },
     now: () => clock.now,
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });

@@ -23,6 +23,8 @@ describe('input validation and task submission', () => {
     // refused by graphql-js while coercing the variable (`$i` here), before any resolver runs
     ['an unknown `wait`', { goal: 'g', plan: TWO_STEP_PLAN, wait: 'FOREVER' }, 'i.wait'],
     ['an executor given as a number', { goal: 'g', plan: TWO_STEP_PLAN, executor: 7 }, 'i.executor'],
+    // the echoed value cannot pass off another path as the one at fault
+    ['a `wait` that looks like an error message', { goal: 'g', plan: TWO_STEP_PLAN, wait: 'X" at "i.goal"; Y' }, 'i.wait'],
   ])('refuses %s with BAD_USER_INPUT naming the field', async (_n, input, path) => {
     const r = await gql(h, a.agent.token, SUBMIT, { i: input });
     expect(codes(r)).toEqual(['BAD_USER_INPUT']);
@@ -162,5 +164,29 @@ describe('input validation and task submission', () => {
     expect(v2.version).toBe(2);
     expect(v2.pinnedHash).not.toBe(v1.pinnedHash);
     expect(codes(await gql(h, a.agent.token, register, { i: base }))).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('submitTask wait: OUTCOME when the task does not end in time', () => {
+  let h: Harness;
+  let a: TenantFixture;
+
+  beforeAll(async () => {
+    h = await openHarness({ outcomeWaitMs: 300 });
+    a = await tenantFixture(h, 'acme');
+  });
+  afterAll(async () => h?.close());
+
+  it('answers with the task as it is at the deadline, and a retry with the same key waits again', async () => {
+    // nothing runs the workflows here, so the task stays RUNNING
+    const input = { goal: 'g', plan: TWO_STEP_PLAN, wait: 'OUTCOME', idempotencyKey: 'slow-1' };
+    for (const attempt of ['first', 'retry']) {
+      const t0 = Date.now();
+      const r = await gql(h, a.agent.token, 'mutation($i: SubmitTaskInput!) { submitTask(input: $i) { id status outcome } }', { i: input });
+      expect(r.errors, attempt).toBeUndefined();
+      expect(r.data!.submitTask, attempt).toMatchObject({ status: 'RUNNING', outcome: null });
+      expect(Date.now() - t0, attempt).toBeGreaterThanOrEqual(290);
+    }
+    expect(h.gateway.started).toHaveLength(1);
   });
 });
