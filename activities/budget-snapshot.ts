@@ -12,16 +12,15 @@ export interface BudgetSnapshot {
 }
 
 export async function budgetSnapshot(db: Queryable, who: BudgetSubject, now: Date): Promise<BudgetSnapshot> {
-  const spent = await spentPerBudget(db, who, now);
-  let fraction = 0;
-  for (const { budget, used } of spent) fraction = Math.max(fraction, budget.limit <= 0 ? 1 : used / budget.limit);
-  const exhausted = spent.filter(({ budget, used }) => budget.limit <= 0 || used >= budget.limit);
+  const spent = (await spentPerBudget(db, who, now)).map((s) => ({ ...s, fraction: s.budget.limit <= 0 ? 1 : s.used / s.budget.limit }));
+  const fractionUsed = Math.min(Math.max(0, ...spent.map((s) => s.fraction)), 1);
+  const exhausted = spent.filter((s) => s.fraction >= 1);
   const first = exhausted[0];
-  if (!first) return { fractionUsed: Math.min(fraction, 1), exhausted: fraction >= 1 };
+  if (!first) return { fractionUsed, exhausted: false };
   const b = first.budget;
   const retry = budgetRetry(exhausted.map((e) => e.budget.window), now);
   const reason: DecisionReason = { code: 'BUDGET_EXCEEDED', message: `budget \`${b.id}\` (${b.scope} ${b.metric} per ${b.window}, limit ${b.limit}) is exhausted: ${first.used} used; ${retry.hint}`, ...(retry.retryAt ? { retryAt: retry.retryAt } : {}) };
-  return { fractionUsed: Math.min(fraction, 1), exhausted: true, exhaustedReason: reason };
+  return { fractionUsed, exhausted: true, exhaustedReason: reason };
 }
 
 /**

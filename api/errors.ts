@@ -108,7 +108,7 @@ function invalidVariable(error: GraphQLError): GraphQLError | null {
   const inner = error.originalError;
   if (error.path || !isGraphQLErrorLike(inner) || (inner.originalError && !isGraphQLErrorLike(inner.originalError))) return null;
   const suffix = `; ${inner.message}`;
-  if (!error.message.startsWith('Variable "$') || !error.message.endsWith(suffix)) return null;
+  if (!error.message.endsWith(suffix)) return null;
   const head = error.message.slice(0, -suffix.length);
   // why anchored at the end with a strict path: the echoed value (the client's) may itself contain `at "…"`
   const at = / at "([_A-Za-z]\w*(?:\.[_A-Za-z]\w*|\[\d+\])*)"$/.exec(head);

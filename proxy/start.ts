@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { InterceptorError } from '../lib/errors.js';
 import { loadPolicySet, type CompiledPolicySet } from '../governance/policy/index.js';
 import { loadDefaultPolicyPack } from '../governance/policy/default-pack.js';
-import { openAuditBuffer, type AuditBuffer } from './audit/buffer.js';
+import { openAuditBuffer, type AuditBuffer, type ChainedAuditRecord } from './audit/buffer.js';
 import { createAuthenticator, type Authenticator } from './auth/index.js';
 import { loadGovernanceFile, ProxyGovernanceSchema, type ProxyGovernance } from './config.js';
 import { createDurableGovernor } from './durable/index.js';
@@ -74,7 +74,8 @@ export async function createProxy(opts: ProxyOptions): Promise<Proxy> {
   const policy = await loadPolicy(opts.policyFile);
   let charges: Charge[] = [];
   // why at open: the buffer reads the whole file then anyway; the local allowance is recounted from it
-  const audit = openAuditBuffer(opts.dataDir, { sync: opts.auditSync ?? 'always', onOpen: (records) => (charges = chargesInAudit(records)) });
+  const recount = opts.mode === 'durable' ? {} : { onOpen: (records: readonly ChainedAuditRecord[]) => (charges = chargesInAudit(records)) };
+  const audit = openAuditBuffer(opts.dataDir, { sync: opts.auditSync ?? 'always', ...recount });
   const upstreams: Upstream[] = [];
   try {
     for (const spec of opts.upstreams) upstreams.push(await connectUpstream(spec, { timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.toolsTtlMs === undefined ? {} : { toolsTtlMs: opts.toolsTtlMs }) }));

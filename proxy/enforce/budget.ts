@@ -63,36 +63,24 @@ export interface LocalBudgetOptions {
 
 export function openLocalBudget(limits: BudgetLimits, opts: LocalBudgetOptions = {}): LocalBudget {
   let state = { window: windowKey('day', opts.now ?? new Date(), ''), agents: new Map<string, Usage>() };
-  /** An earlier version's counts for today, by agent id, taken into an agent's usage on first use. */
-  const legacyUsage = new Map<string, Usage>();
-  const legacyTaken = new Set<string>();
-  const add = (key: string, calls: number, costUsd: number): void => {
-    const u = state.agents.get(key) ?? { calls: 0, costUsd: 0 };
-    state.agents.set(key, { calls: u.calls + calls, costUsd: u.costUsd + costUsd });
-  };
   for (const c of opts.charges ?? []) {
-    if (windowKey('day', c.at, '') === state.window) add(keyOf(c), 1, c.costUsd);
+    if (windowKey('day', c.at, '') !== state.window) continue;
+    const u = state.agents.get(keyOf(c)) ?? { calls: 0, costUsd: 0 };
+    state.agents.set(keyOf(c), { calls: u.calls + 1, costUsd: u.costUsd + c.costUsd });
   }
-  const legacy = opts.dataDir ? readLegacyFile(join(opts.dataDir, LEGACY_BUDGET_FILE)) : undefined;
-  if (legacy?.window === state.window) {
-    // why added, not merged: the file counts only the calls of the earlier version, whose audit
-    // records carry no allowance; it kept agent ids without their tenant, so it counts for each.
-    for (const [agentId, f] of Object.entries(legacy.agents)) legacyUsage.set(agentId, f);
-  }
+  // why added to what the audit counts: the file counts only the calls of the earlier version, whose
+  // audit records carry no allowance; it kept agent ids without their tenant, so it counts for each.
+  const file = opts.dataDir ? readLegacyFile(join(opts.dataDir, LEGACY_BUDGET_FILE)) : undefined;
+  let legacy = new Map(file?.window === state.window ? Object.entries(file.agents) : []);
   const usage = (holder: AllowanceHolder, now: Date): Usage => {
     const w = windowKey('day', now, '');
     if (state.window !== w) {
       state = { window: w, agents: new Map() };
-      legacyUsage.clear();
-      legacyTaken.clear();
+      legacy = new Map();
     }
-    const key = keyOf(holder);
-    if (legacyUsage.size > 0 && !legacyTaken.has(key)) {
-      legacyTaken.add(key);
-      const old = legacyUsage.get(holder.agentId);
-      if (old) add(key, old.calls, old.costUsd);
-    }
-    return state.agents.get(key) ?? { calls: 0, costUsd: 0 };
+    const own = state.agents.get(keyOf(holder)) ?? { calls: 0, costUsd: 0 };
+    const old = legacy.get(holder.agentId);
+    return old ? { calls: own.calls + old.calls, costUsd: own.costUsd + old.costUsd } : own;
   };
   const fraction = (u: Usage): number => Math.max(ratio(u.calls, limits.callsPerDay), ratio(u.costUsd, limits.costUsdPerDay));
   return {
@@ -102,9 +90,9 @@ export function openLocalBudget(limits: BudgetLimits, opts: LocalBudgetOptions =
     },
     reserve(holder, costUsd, now) {
       const u = usage(holder, now);
-      const next = { calls: u.calls + 1, costUsd: u.costUsd + costUsd };
-      if (over(next.calls, limits.callsPerDay) || over(next.costUsd, limits.costUsdPerDay)) return false;
-      state.agents.set(keyOf(holder), next);
+      if (over(u.calls + 1, limits.callsPerDay) || over(u.costUsd + costUsd, limits.costUsdPerDay)) return false;
+      const own = state.agents.get(keyOf(holder)) ?? { calls: 0, costUsd: 0 };
+      state.agents.set(keyOf(holder), { calls: own.calls + 1, costUsd: own.costUsd + costUsd });
       return true;
     },
   };
