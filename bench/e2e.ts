@@ -7,15 +7,20 @@
  * writes bench/results/e2e-postgres.json: for comparison, the targets are for the embedded stack.
  * `--sse` measures the earlier client method (outcome awaited on the taskEvents subscription) and
  * writes bench/results/e2e-sse.json.
+ * After the stack has stopped, the full embedded run also measures the floor under these figures
+ * (bench/e2e-floor.ts: the workflow engine alone, running the task's shape with activities that do
+ * nothing) and records it beside them; `--no-floor` skips it.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { ADMIN_TOKEN, createStack, gqlOk, outcomeOf } from '../test/e2e/stack.js';
+import { measureFloor } from './e2e-floor.js';
 
 const quick = process.argv.includes('--quick');
 const postgres = process.argv.includes('--postgres');
 // why keep `--sse`: it is how clients followed a task before `wait: OUTCOME`, and the earlier figures were measured so
 const sse = process.argv.includes('--sse');
+const floor = !postgres && !sse && !process.argv.includes('--no-floor');
 const PLAN = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'bench/out.txt', content: 'x' } }] };
 
 function percentile(sorted: number[], p: number): number {
@@ -28,6 +33,8 @@ async function main(): Promise<void> {
   // why no rate limit: one bench agent submits far more than a credential's default 100 requests a second at concurrency 32
   const stack = await createStack({ backend: postgres ? 'postgres' : 'pglite', env: { LOG_LEVEL: 'error', API_RATE_LIMIT: 'off' } });
   await stack.start();
+  let result: Record<string, unknown> & { results: unknown[] };
+  const runs = { c1: quick ? 30 : 200, c32: quick ? 200 : 1000 };
   try {
     const reg = await gqlOk<{ registerAgent: { credential: { token: string } } }>(stack.url, ADMIN_TOKEN,
       `mutation { registerAgent(input: { name: "bench", capabilities: ["files:write"], tenant: "demo" }) { credential { token } } }`);
@@ -58,9 +65,9 @@ async function main(): Promise<void> {
       return { concurrency, tasks: total, seconds: +seconds.toFixed(2), tasksPerSec: +(total / seconds).toFixed(1), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1) };
     };
 
-    const c1 = await run(1, quick ? 30 : 200);
-    const c32 = await run(32, quick ? 200 : 1000);
-    const result = {
+    const c1 = await run(1, runs.c1);
+    const c32 = await run(32, runs.c32);
+    result = {
       benchmark: 'e2e', date: new Date().toISOString(), quick,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMB: Math.round(totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },
       backend: postgres ? 'postgres' : 'pglite',
@@ -69,12 +76,14 @@ async function main(): Promise<void> {
       results: [c1, c32],
       met: { p50MsConcurrency1: c1.p50Ms <= 60, tasksPerSecConcurrency32: c32.tasksPerSec >= 100 },
     };
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-    await writeFile(new URL(`./results/e2e${postgres ? '-postgres' : ''}${sse ? '-sse' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
-    console.log(JSON.stringify(result, null, 2));
   } finally {
     await stack.dispose();
   }
+  // why after the stack stopped: the floor's own service must not share the machine with the stack's
+  if (floor) result.floor = await measureFloor([{ concurrency: 1, tasks: runs.c1 }, { concurrency: 32, tasks: runs.c32 }]);
+  await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+  await writeFile(new URL(`./results/e2e${postgres ? '-postgres' : ''}${sse ? '-sse' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
 }
 
 main().catch((e: unknown) => {
