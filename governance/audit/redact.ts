@@ -38,9 +38,18 @@ const RedactionOptionsSchema = z.object({
   maxDepth: z.number().int().min(1).max(256).optional(),
 });
 
-interface Walk {
+/** The string rules for one choice of PII settings, built once. */
+interface RuleSet {
   rules: StringRule[];
   cardRule: StringRule | undefined;
+  /**
+   * Matches every text that at least one rule's hint matches (undefined when a rule has none).
+   * why: most audited strings and keys match no rule; one scan rejects them instead of one per rule.
+   */
+  anyHint: RegExp | undefined;
+}
+
+interface Walk extends RuleSet {
   secretKeys: readonly string[];
   maxDepth: number;
   out: RedactionEntry[];
@@ -48,12 +57,13 @@ interface Walk {
 }
 
 /** Redact secrets (always) and PII (as configured) anywhere in a JSON-like value. Throws BAD_USER_INPUT on invalid options. */
-export function redact(value: unknown, opts: RedactionOptions = {}): RedactionResult {
-  const o = parseOrFail(RedactionOptionsSchema, opts, 'redaction options');
-  const pii = piiRules(o.pii ?? DEFAULT_PII_KINDS, { mode: o.piiMode ?? 'mask', ...(o.hashKey === undefined ? {} : { hashKey: o.hashKey }) });
+export function redact(value: unknown, opts: RedactionOptions = NO_OPTIONS): RedactionResult {
+  const o = opts === NO_OPTIONS ? opts : parseOrFail(RedactionOptionsSchema, opts, 'redaction options');
+  const set = opts === NO_OPTIONS ? (defaultRuleSet ??= ruleSetFor(DEFAULT_PII_KINDS, 'mask', undefined)) : ruleSetFor(o.pii ?? DEFAULT_PII_KINDS, o.piiMode ?? 'mask', o.hashKey);
   const w: Walk = {
-    rules: [...SECRET_RULES, ...pii],
-    cardRule: pii.find((r) => r.kind === 'card'),
+    rules: set.rules,
+    cardRule: set.cardRule,
+    anyHint: set.anyHint,
     secretKeys: o.secretKeys ?? [],
     maxDepth: o.maxDepth ?? 32,
     out: [],
@@ -63,7 +73,33 @@ export function redact(value: unknown, opts: RedactionOptions = {}): RedactionRe
   return { value: out === undefined ? null : out, redactions: w.out };
 }
 
+const NO_OPTIONS: RedactionOptions = Object.freeze({});
+
+const ruleSets = new Map<string, RuleSet>();
+let defaultRuleSet: RuleSet | undefined;
+const RULE_SETS_KEPT = 64;
+
+function ruleSetFor(kinds: readonly PiiKind[], mode: PiiMode, hashKey: string | undefined): RuleSet {
+  const key = JSON.stringify([kinds, mode, hashKey ?? null]);
+  let set = ruleSets.get(key);
+  if (!set) {
+    const pii = piiRules(kinds, { mode, ...(hashKey === undefined ? {} : { hashKey }) });
+    const rules = [...SECRET_RULES, ...pii];
+    set = { rules, cardRule: pii.find((r) => r.kind === 'card'), anyHint: unionOfHints(rules) };
+    if (ruleSets.size >= RULE_SETS_KEPT) ruleSets.clear();
+    ruleSets.set(key, set);
+  }
+  return set;
+}
+
+function unionOfHints(rules: readonly StringRule[]): RegExp | undefined {
+  // why only flagless hints: a union cannot keep one alternative's flags apart from another's
+  if (rules.some((r) => !r.hint || r.hint.flags !== '')) return undefined;
+  return new RegExp(rules.map((r) => `(?:${r.hint!.source})`).join('|'));
+}
+
 function redactString(text: string, path: string, w: Walk, rules: readonly StringRule[] = w.rules): string {
+  if (rules === w.rules && w.anyHint && !w.anyHint.test(text)) return text;
   let t = text;
   for (const rule of rules) t = applyRule(t, rule, (kind) => w.out.push({ path, kind }));
   return t;
@@ -120,8 +156,10 @@ function walkObject(v: object, path: string, depth: number, w: Walk): unknown {
     const childPath = `${path}.${safeKey}`;
     const value = isSecretKey(key, w.secretKeys) ? secretField(child, childPath, w) : walk(child, childPath, depth + 1, w);
     if (value === undefined) continue;
-    // why: defineProperty keeps `__proto__` an ordinary own key instead of replacing the prototype.
-    Object.defineProperty(out, safeKey, { value, enumerable: true, writable: true, configurable: true });
+    // why defineProperty for `__proto__`: it stays an ordinary own key instead of replacing the prototype
+    // (only there: defining every key so turns the object into a slow dictionary).
+    if (safeKey === '__proto__') Object.defineProperty(out, safeKey, { value, enumerable: true, writable: true, configurable: true });
+    else out[safeKey] = value;
   }
   return out;
 }
