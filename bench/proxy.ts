@@ -10,6 +10,9 @@
  *   - `durable`: in-memory agent and upstream as in `inProcess`, the proxy in durable mode against
  *     `bin/interceptor start` in a child process (embedded Temporal service, PGlite): every call is a
  *     caller-executed governed task (submitTask → READY → upstream → reportToolResult).
+ * In `inProcess` and `http` a bare passthrough (bench/proxy-floor.ts: the same SDK, forwarding and
+ * nothing else) is measured beside the proxy: `passthroughAdded` is what one more MCP hop costs here,
+ * the floor under `added`.
  * Writes bench/results/proxy.json with machine information, targets and whether they were met.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { agent, makeKeys, spawnEverythingHttp, startProxy, tempDir, TEST_GOVERNA
 import { createProxy } from '../proxy/start.js';
 import { serveAuthenticated } from '../proxy/transport/stdio.js';
 import { ADMIN_TOKEN, createStack, gqlOk } from '../test/e2e/stack.js';
+import { listenPassthrough, passthroughServer } from './proxy-floor.js';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'proxy.json');
 const TARGETS = { addedP50Ms: 1, addedP99Ms: 3, durableAddedP50Ms: 30 };
@@ -59,7 +63,18 @@ async function measure(call: (i: number) => Promise<unknown>, concurrency: numbe
   return { p50Ms: q(0.5), p99Ms: q(0.99), meanMs: Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(3)), callsPerSec: Math.round((calls / wall) * 1000), calls };
 }
 
-async function inProcess(): Promise<Record<string, { direct: Stats; proxy: Stats }>> {
+type Setup = Record<string, { direct: Stats; proxy: Stats; passthrough?: Stats }>;
+
+/** An in-memory client of `server`. */
+async function connected(server: { connect(t: InMemoryTransport): Promise<void> }): Promise<Client> {
+  const [up, down] = InMemoryTransport.createLinkedPair();
+  await server.connect(down);
+  const client = new Client({ name: 'bench', version: '0' });
+  await client.connect(up);
+  return client;
+}
+
+async function inProcess(): Promise<Setup> {
   const [dUp, dDown] = InMemoryTransport.createLinkedPair();
   await createTestServer().connect(dDown);
   const direct = new Client({ name: 'bench', version: '0' });
@@ -74,16 +89,18 @@ async function inProcess(): Promise<Record<string, { direct: Stats; proxy: Stats
   const through = new Client({ name: 'bench', version: '0' });
   await through.connect(aUp);
   await through.listTools();
+  const passthrough = await connected(passthroughServer(await connected(createTestServer())));
   const call = (c: Client) => (i: number) => c.callTool({ name: 'echo', arguments: { text: `call ${i}` } });
-  const out: Record<string, { direct: Stats; proxy: Stats }> = {};
-  for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc) };
+  const out: Setup = {};
+  for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc), passthrough: await measure(call(passthrough), conc) };
   await direct.close();
   await through.close();
+  await passthrough.close();
   await proxy.close();
   return out;
 }
 
-async function overHttp(): Promise<Record<string, { direct: Stats; proxy: Stats }>> {
+async function overHttp(): Promise<Setup> {
   const ev = await spawnEverythingHttp();
   const dir = tempDir('proxy-bench-');
   const keys = await makeKeys(dir);
@@ -92,25 +109,29 @@ async function overHttp(): Promise<Record<string, { direct: Stats; proxy: Stats 
   const direct = await agent(ev.url, undefined);
   const through = await agent(running.http.url, await keys.token('bench', ['everything.use'], { ttlSeconds: 3600 }));
   await through.listTools();
+  const passthroughEdge = await listenPassthrough(() => agent(ev.url, undefined));
+  const passthrough = await agent(passthroughEdge.url, undefined);
   const call = (c: Client) => (i: number) => c.callTool({ name: 'echo', arguments: { message: `call ${i}` } });
-  const out: Record<string, { direct: Stats; proxy: Stats }> = {};
+  const out: Setup = {};
   try {
-    for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc) };
+    for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc), passthrough: await measure(call(passthrough), conc) };
   } finally {
     await direct.close();
     await through.close();
+    await passthrough.close();
+    await passthroughEdge.close();
     await running.close();
     await ev.stop();
   }
   return out;
 }
 
-async function durable(): Promise<Record<string, { direct: Stats; proxy: Stats }>> {
+async function durable(): Promise<Setup> {
   // why no rate limit: 32 concurrent calls of one agent make more API requests than its default limit allows
   const stack = await createStack({ backend: 'pglite', env: { LOG_LEVEL: 'error', API_RATE_LIMIT: 'off' } });
   await stack.start();
   const dir = tempDir('proxy-bench-');
-  const out: Record<string, { direct: Stats; proxy: Stats }> = {};
+  const out: Setup = {};
   try {
     await gqlOk(stack.url, ADMIN_TOKEN, 'mutation($i: RegisterToolInput!) { registerTool(input: $i) { name } }', {
       i: { name: 'echo', tenant: 'demo', argsSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, requiredCapability: 'util.echo', riskLevel: 'LOW', sideEffect: 'READ' },
@@ -143,16 +164,22 @@ async function durable(): Promise<Record<string, { direct: Stats; proxy: Stats }
   return out;
 }
 
-function added(r: Record<string, { direct: Stats; proxy: Stats }>) {
-  return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { p50Ms: Number((v.proxy.p50Ms - v.direct.p50Ms).toFixed(3)), p99Ms: Number((v.proxy.p99Ms - v.direct.p99Ms).toFixed(3)) }]));
+function added(r: Setup, by: 'proxy' | 'passthrough' = 'proxy') {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v[by]).map(([k, v]) => [k, { p50Ms: Number((v[by]!.p50Ms - v.direct.p50Ms).toFixed(3)), p99Ms: Number((v[by]!.p99Ms - v.direct.p99Ms).toFixed(3)) }]));
+}
+
+/** The setup's figures with what the proxy adds and, where measured, what a bare passthrough adds (the floor). */
+function withAdded(r: Setup) {
+  const floor = added(r, 'passthrough');
+  return { ...r, added: added(r), ...(Object.keys(floor).length ? { passthroughAdded: floor } : {}) };
 }
 
 const loadBefore = os.loadavg().map((x) => Number(x.toFixed(1)));
 if (only) {
   const partial: Record<string, unknown> = {};
-  if (runs('inProcess')) partial.inProcess = await inProcess().then((r) => ({ ...r, added: added(r) }));
-  if (runs('http')) partial.http = await overHttp().then((r) => ({ ...r, added: added(r) }));
-  if (runs('durable')) partial.durable = await durable().then((r) => ({ ...r, added: added(r) }));
+  if (runs('inProcess')) partial.inProcess = await inProcess().then(withAdded);
+  if (runs('http')) partial.http = await overHttp().then(withAdded);
+  if (runs('durable')) partial.durable = await durable().then(withAdded);
   console.log(JSON.stringify({ auditSync: auditSync.auditSync ?? 'always', loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((x) => Number(x.toFixed(1))), ...partial }, null, 2));
   process.exit(0);
 }
@@ -169,9 +196,9 @@ const result = {
   auditSync: auditSync.auditSync ?? 'always',
   machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg().map((x) => Number(x.toFixed(1))) },
   targets: TARGETS,
-  durable: { ...dur, added: addedDurable },
-  inProcess: { ...inProc, added: addedInProc },
-  http: { ...http, added: addedHttp },
+  durable: withAdded(dur),
+  inProcess: withAdded(inProc),
+  http: withAdded(http),
   met: {
     inProcessC1: addedInProc.c1!.p50Ms <= TARGETS.addedP50Ms && addedInProc.c1!.p99Ms <= TARGETS.addedP99Ms,
     inProcessC32: addedInProc.c32!.p50Ms <= TARGETS.addedP50Ms && addedInProc.c32!.p99Ms <= TARGETS.addedP99Ms,
