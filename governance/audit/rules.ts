@@ -113,8 +113,10 @@ export const SECRET_KEY_SUFFIXES: readonly string[] = [
 
 /** True when a property name says its value is a secret (`password`, `clientSecret`, `x-api-key`, `access_token`). */
 export function isSecretKey(key: string, extra: readonly string[] = []): boolean {
+  if (hasSecretSuffix(key)) return true;
+  if (extra.length === 0) return false;
   const n = normalisedKey(key);
-  return hasSecretSuffix(key, n) || extra.some((e) => n === normalisedKey(e));
+  return extra.some((e) => n === normalisedKey(e));
 }
 
 const normalisedKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -123,9 +125,10 @@ const normalisedKey = (key: string): string => key.toLowerCase().replace(/[^a-z0
 const suffixVerdicts = new Map<string, boolean>();
 const SUFFIX_VERDICTS_KEPT = 4096;
 
-function hasSecretSuffix(key: string, normalised: string): boolean {
+function hasSecretSuffix(key: string): boolean {
   let v = suffixVerdicts.get(key);
   if (v === undefined) {
+    const normalised = normalisedKey(key);
     v = SECRET_KEY_SUFFIXES.some((s) => normalised.endsWith(s));
     if (key.length <= 64) {
       if (suffixVerdicts.size >= SUFFIX_VERDICTS_KEPT) suffixVerdicts.clear();
