@@ -95,7 +95,12 @@ function ruleSetFor(kinds: readonly PiiKind[], mode: PiiMode, hashKey: string | 
 function unionOfHints(rules: readonly StringRule[]): RegExp | undefined {
   // why only flagless hints: a union cannot keep one alternative's flags apart from another's
   if (rules.some((r) => !r.hint || r.hint.flags !== '')) return undefined;
-  return new RegExp(rules.map((r) => `(?:${r.hint!.source})`).join('|'));
+  try {
+    return new RegExp(rules.map((r) => `(?:${r.hint!.source})`).join('|'));
+  } catch {
+    // why: hints that cannot share one pattern (two with the same group name) are then run one by one
+    return undefined;
+  }
 }
 
 function redactString(text: string, path: string, w: Walk, rules: readonly StringRule[] = w.rules): string {
