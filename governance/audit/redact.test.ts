@@ -175,6 +175,22 @@ describe('redact: structure and stability', () => {
     expect(Object.getPrototypeOf((r.value as { p: object }).p)).toBe(Object.prototype);
   });
 
+  it("keeps keys Object.prototype also holds as ordinary own data, even with Object.prototype's members read-only", () => {
+    const input = { constructor: 'c', toString: 'password=hunter2', hasOwnProperty: 1, valueOf: { x: 'a.b@example.com' } };
+    const expected = { constructor: 'c', toString: 'password=[REDACTED:secret_param]', hasOwnProperty: 1, valueOf: { x: 'a***@example.com' } };
+    const plain = redact(input).value as Record<string, unknown>;
+    expect(plain).toEqual(expected);
+    for (const k of Object.keys(expected)) expect(Object.getOwnPropertyDescriptor(plain, k)).toMatchObject({ enumerable: true, writable: true });
+    // why: an assignment to `toString` fails where Object.prototype's members are read-only (frozen intrinsics)
+    const proto = Object.getOwnPropertyDescriptor(Object.prototype, 'toString')!;
+    Object.defineProperty(Object.prototype, 'toString', { ...proto, writable: false });
+    try {
+      expect(redact({ toString: 'x' }).value).toEqual({ toString: 'x' });
+    } finally {
+      Object.defineProperty(Object.prototype, 'toString', proto);
+    }
+  });
+
   it('rejects invalid options with BAD_USER_INPUT', () => {
     expect(() => redact({}, { maxDepth: 0 })).toThrowError(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });

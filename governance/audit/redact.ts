@@ -157,16 +157,37 @@ function walkObject(v: object, path: string, depth: number, w: Walk): unknown {
   for (const [key, child] of entries) {
     // why: keys can carry secrets too (a map keyed by token); a redacted key is reported at its parent's path
     // so that the report never repeats the secret.
-    const safeKey = freeKey(redactString(key, path, w), out);
+    const plain = w.anyHint !== undefined && !w.anyHint.test(key);
+    const safeKey = freeKey(plain ? key : redactString(key, path, w), out);
     const childPath = `${path}.${safeKey}`;
-    const value = isSecretKey(key, w.secretKeys) ? secretField(child, childPath, w) : walk(child, childPath, depth + 1, w);
+    const secretName = plain && w.secretKeys.length === 0 ? plainKeyIsSecretName(key) : isSecretKey(key, w.secretKeys);
+    const value = secretName ? secretField(child, childPath, w) : walk(child, childPath, depth + 1, w);
     if (value === undefined) continue;
-    // why defineProperty for `__proto__`: it stays an ordinary own key instead of replacing the prototype
+    // why defineProperty for `__proto__` and the other names Object.prototype holds: `__proto__` stays an
+    // ordinary own key instead of replacing the prototype, and none fails on a frozen Object.prototype
     // (only there: defining every key so turns the object into a slow dictionary).
-    if (safeKey === '__proto__') Object.defineProperty(out, safeKey, { value, enumerable: true, writable: true, configurable: true });
+    if (safeKey in Object.prototype) Object.defineProperty(out, safeKey, { value, enumerable: true, writable: true, configurable: true });
     else out[safeKey] = value;
   }
   return out;
+}
+
+// why a cache: the same few property names (code, message, stepId…) come back in every record. Only
+// keys no redaction rule could match are kept: such a key is stored in the audit record as it is anyway,
+// so keeping it here holds nothing the log does not.
+const secretNameVerdicts = new Map<string, boolean>();
+const SECRET_NAME_VERDICTS_KEPT = 4096;
+
+function plainKeyIsSecretName(key: string): boolean {
+  let v = secretNameVerdicts.get(key);
+  if (v === undefined) {
+    v = isSecretKey(key);
+    if (key.length <= 64) {
+      if (secretNameVerdicts.size >= SECRET_NAME_VERDICTS_KEPT) secretNameVerdicts.clear();
+      secretNameVerdicts.set(key, v);
+    }
+  }
+  return v;
 }
 
 /** A value under a secret-named key is replaced whole, unless it is empty, boolean or already redacted. */

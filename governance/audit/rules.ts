@@ -113,29 +113,8 @@ export const SECRET_KEY_SUFFIXES: readonly string[] = [
 
 /** True when a property name says its value is a secret (`password`, `clientSecret`, `x-api-key`, `access_token`). */
 export function isSecretKey(key: string, extra: readonly string[] = []): boolean {
-  if (hasSecretSuffix(key)) return true;
-  if (extra.length === 0) return false;
-  const n = normalisedKey(key);
-  return extra.some((e) => n === normalisedKey(e));
-}
-
-const normalisedKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-// why a cache: the same few property names (code, message, stepId…) come back in every record
-const suffixVerdicts = new Map<string, boolean>();
-const SUFFIX_VERDICTS_KEPT = 4096;
-
-function hasSecretSuffix(key: string): boolean {
-  let v = suffixVerdicts.get(key);
-  if (v === undefined) {
-    const normalised = normalisedKey(key);
-    v = SECRET_KEY_SUFFIXES.some((s) => normalised.endsWith(s));
-    if (key.length <= 64) {
-      if (suffixVerdicts.size >= SUFFIX_VERDICTS_KEPT) suffixVerdicts.clear();
-      suffixVerdicts.set(key, v);
-    }
-  }
-  return v;
+  const n = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_KEY_SUFFIXES.some((s) => n.endsWith(s)) || extra.some((e) => n === e.toLowerCase().replace(/[^a-z0-9]/g, ''));
 }
 
 /** Run one rule over a text, reporting one entry per replaced candidate. */
