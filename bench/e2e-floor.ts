@@ -47,6 +47,7 @@ export async function measureFloor(runs: ReadonlyArray<{ concurrency: number; ta
     for (let i = 0; i < 20; i++) await one();
     const results: FloorRun[] = [];
     for (const { concurrency, tasks } of runs) {
+      for (let i = 0; i < 5; i++) await one(); // warm-up, as bench:e2e does before each run
       const latencies: number[] = [];
       let next = 0;
       const t0 = performance.now();

@@ -79,10 +79,15 @@ async function main(): Promise<void> {
   } finally {
     await stack.dispose();
   }
-  // why after the stack stopped: the floor's own service must not share the machine with the stack's
-  if (floor) result.floor = await measureFloor([{ concurrency: 1, tasks: runs.c1 }, { concurrency: 32, tasks: runs.c32 }]);
+  const file = new URL(`./results/e2e${postgres ? '-postgres' : ''}${sse ? '-sse' : ''}.json`, import.meta.url);
   await mkdir(new URL('./results/', import.meta.url), { recursive: true });
-  await writeFile(new URL(`./results/e2e${postgres ? '-postgres' : ''}${sse ? '-sse' : ''}.json`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+  // why written before the floor: a floor that fails must not lose the stack's figures
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  // why after the stack stopped: the floor's own service must not share the machine with the stack's
+  if (floor) {
+    result.floor = await measureFloor([{ concurrency: 1, tasks: runs.c1 }, { concurrency: 32, tasks: runs.c32 }]);
+    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  }
   console.log(JSON.stringify(result, null, 2));
 }
 

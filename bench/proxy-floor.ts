@@ -23,6 +23,7 @@ export function passthroughServer(upstream: Client): Server {
 /** The passthrough served over Streamable HTTP at `/mcp` (one transport per session), as the proxy serves agents. */
 export async function listenPassthrough(upstream: () => Promise<Client>): Promise<{ url: string; close(): Promise<void> }> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const upstreams: Client[] = [];
   const readBody = async (req: IncomingMessage): Promise<unknown> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -34,8 +35,14 @@ export async function listenPassthrough(upstream: () => Promise<Client>): Promis
       const id = req.headers['mcp-session-id'];
       const known = typeof id === 'string' ? sessions.get(id) : undefined;
       if (known) return known.handleRequest(req, res, body);
+      if (id !== undefined) return void res.writeHead(404).end();
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: (sid) => void sessions.set(sid, transport) });
-      await passthroughServer(await upstream()).connect(transport);
+      transport.onclose = () => {
+        if (transport.sessionId) sessions.delete(transport.sessionId);
+      };
+      const client = await upstream();
+      upstreams.push(client);
+      await passthroughServer(client).connect(transport);
       await transport.handleRequest(req, res, body);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -47,6 +54,7 @@ export async function listenPassthrough(upstream: () => Promise<Client>): Promis
     url: `http://127.0.0.1:${port}/mcp`,
     async close() {
       await Promise.all([...sessions.values()].map((t) => t.close()));
+      await Promise.all(upstreams.map((c) => c.close()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

@@ -34,6 +34,8 @@ const quick = process.argv.includes('--quick');
 const CALLS = quick ? 300 : 2_000;
 const WARMUP = quick ? 50 : 200;
 const DURABLE_CALLS = quick ? 100 : 400;
+/** Rounds the calls of measured-together setups are split into (fewer when a round would be tiny). */
+const ROUNDS = 8;
 // `--only inProcess,http` runs only the named setups (profiling, quick checks); bench/results/proxy.json is then not written.
 const onlyArg = process.argv.find((a, i) => process.argv[i - 1] === '--only' || a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.replace(/^--only=/, '').split(',')) : undefined;
@@ -44,23 +46,44 @@ const runs = (name: 'inProcess' | 'http' | 'durable') => !only || only.has(name)
 
 interface Stats { p50Ms: number; p99Ms: number; meanMs: number; callsPerSec: number; calls: number }
 
-async function measure(call: (i: number) => Promise<unknown>, concurrency: number, calls = CALLS): Promise<Stats> {
-  for (let i = 0; i < Math.min(WARMUP, calls / 4); i++) await call(i);
-  const samples: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < calls) {
-      const i = next++;
-      const t = performance.now();
-      await call(i);
-      samples.push(performance.now() - t);
+/**
+ * Measures several setups together: after a warm-up of each, their calls run in rounds, each round
+ * one slice per setup in a rotating order. why: a pause of the machine (GC, another process) then
+ * falls on every setup alike instead of on whichever ran at that moment, which made the difference
+ * of two p99s swing by several ms between runs.
+ */
+async function measureTogether<K extends string>(setups: Record<K, (i: number) => Promise<unknown>>, concurrency: number, calls = CALLS): Promise<Record<K, Stats>> {
+  const names = Object.keys(setups) as K[];
+  for (const name of names) for (let i = 0; i < Math.min(WARMUP, calls / 4); i++) await setups[name](i);
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  const wall = Object.fromEntries(names.map((n) => [n, 0])) as Record<K, number>;
+  const rounds = Math.max(1, Math.min(ROUNDS, Math.floor(calls / (concurrency * 4))));
+  let done = 0;
+  for (let r = 0; r < rounds; r++) {
+    const slice = Math.round((calls * (r + 1)) / rounds) - Math.round((calls * r) / rounds);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(r + k) % names.length]!;
+      let next = 0;
+      const start = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next < slice) {
+          const i = done + next++;
+          const t = performance.now();
+          await setups[name](i);
+          samples[name].push(performance.now() - t);
+        }
+      }));
+      wall[name] += performance.now() - start;
     }
-  }));
-  const wall = performance.now() - start;
+    done += slice;
+  }
+  return Object.fromEntries(names.map((n) => [n, stats(samples[n], wall[n])])) as Record<K, Stats>;
+}
+
+function stats(samples: number[], wallMs: number): Stats {
   samples.sort((a, b) => a - b);
   const q = (p: number) => Number(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(3));
-  return { p50Ms: q(0.5), p99Ms: q(0.99), meanMs: Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(3)), callsPerSec: Math.round((calls / wall) * 1000), calls };
+  return { p50Ms: q(0.5), p99Ms: q(0.99), meanMs: Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(3)), callsPerSec: Math.round((samples.length / wallMs) * 1000), calls: samples.length };
 }
 
 type Setup = Record<string, { direct: Stats; proxy: Stats; passthrough?: Stats }>;
@@ -89,13 +112,15 @@ async function inProcess(): Promise<Setup> {
   const through = new Client({ name: 'bench', version: '0' });
   await through.connect(aUp);
   await through.listTools();
-  const passthrough = await connected(passthroughServer(await connected(createTestServer())));
+  const passthroughUpstream = await connected(createTestServer());
+  const passthrough = await connected(passthroughServer(passthroughUpstream));
   const call = (c: Client) => (i: number) => c.callTool({ name: 'echo', arguments: { text: `call ${i}` } });
   const out: Setup = {};
-  for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc), passthrough: await measure(call(passthrough), conc) };
+  for (const conc of [1, 32]) out[`c${conc}`] = await measureTogether({ direct: call(direct), proxy: call(through), passthrough: call(passthrough) }, conc);
   await direct.close();
   await through.close();
   await passthrough.close();
+  await passthroughUpstream.close();
   await proxy.close();
   return out;
 }
@@ -114,7 +139,7 @@ async function overHttp(): Promise<Setup> {
   const call = (c: Client) => (i: number) => c.callTool({ name: 'echo', arguments: { message: `call ${i}` } });
   const out: Setup = {};
   try {
-    for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc), proxy: await measure(call(through), conc), passthrough: await measure(call(passthrough), conc) };
+    for (const conc of [1, 32]) out[`c${conc}`] = await measureTogether({ direct: call(direct), proxy: call(through), passthrough: call(passthrough) }, conc);
   } finally {
     await direct.close();
     await through.close();
@@ -154,7 +179,7 @@ async function durable(): Promise<Setup> {
       const r = await c.callTool({ name: 'echo', arguments: { text: `call ${i}` } });
       if (r.isError) throw new Error(`the call was refused: ${JSON.stringify(r)}`);
     };
-    for (const conc of [1, 32]) out[`c${conc}`] = { direct: await measure(call(direct), conc, DURABLE_CALLS), proxy: await measure(call(through), conc, DURABLE_CALLS) };
+    for (const conc of [1, 32]) out[`c${conc}`] = await measureTogether({ direct: call(direct), proxy: call(through) }, conc, DURABLE_CALLS);
     await direct.close();
     await through.close();
     await proxy.close();
