@@ -90,6 +90,26 @@ describe('audit buffer group commit', () => {
     b.close();
   });
 
+  it('keeps lone flushes on this thread when one flush among fast ones was slow (a spike, not a slow disk)', async () => {
+    let here = 0;
+    let onPool = 0;
+    const b = openAuditBuffer(dir(), {
+      fdatasync: (fd, done) => {
+        onPool++;
+        fdatasync(fd, done);
+      },
+      fdatasyncSync: (fd) => {
+        here++;
+        const until = performance.now() + (here === 3 ? 10 : 0);
+        while (performance.now() < until); // the third flush takes 10 ms
+        fdatasyncSync(fd);
+      },
+    });
+    for (let i = 1; i <= 6; i++) await b.append(input(i));
+    expect([here, onPool]).toEqual([6, 0]);
+    b.close();
+  });
+
   it('reports the records already in the file once at open', () => {
     const d = dir();
     const first = openAuditBuffer(d, { sync: 'batched' });

@@ -9,7 +9,8 @@
  * instead of queueing for one each. An append that finds no flush running starts one after the
  * event loop's current turn, so appends already on their way join it; if it is still the only one
  * waiting then, the flush runs on this thread (fdatasyncSync), otherwise on libuv's thread pool, so
- * the event loop keeps serving the other callers meanwhile. why: handing a flush to the pool costs
+ * the event loop keeps serving the other callers meanwhile (a lone flush also goes to the pool while
+ * the median of the last few flushes is over 1 ms: a slow disk must not stall the event loop). why: handing a flush to the pool costs
  * two cross-thread wake-ups, which on a VM cost as much as the flush itself (about 0.3 ms of a
  * proxied call's 1.6 ms on a 2-core VM) while a lone caller has nothing else to do. why
  * this is still durable: an append resolves only after a flush that started after its line was
@@ -34,6 +35,13 @@ export const AUDIT_FILE = 'audit.jsonl';
 /** A lone flush runs on the event loop's thread only while flushes there take at most this long. */
 const LONE_FLUSH_HERE_MAX_MS = 1;
 const LONE_FLUSH_RETRY = 64;
+/** How many recent flushes the choice of thread looks at. */
+const RECENT_FLUSHES = 9;
+
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
+}
 
 export interface ChainedAuditRecord extends ChainedEvent {
   event: AuditEvent;
@@ -98,9 +106,20 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
   let closed = false;
   let lazy: NodeJS.Timeout | undefined;
   let soon: NodeJS.Immediate | undefined;
-  /** Recent cost of a flush on this thread (moving average), and lone flushes sent to the pool since. */
-  let hereMs = 0;
+  /**
+   * What the last few flushes on this thread cost, and lone flushes sent to the pool since one last
+   * ran here. why a median: one slow flush (a disk's rare spike) must not send lone flushes to the
+   * pool, whose two thread wake-ups cost as much as the flush itself (an average did, for dozens of
+   * calls after each spike: a third of all flushes in a benchmark run); a disk that is slow most
+   * of the time still does.
+   */
+  const recentMs: number[] = [];
   let loneOnPool = 0;
+  const noteFlushMs = (ms: number): void => {
+    recentMs.push(ms);
+    if (recentMs.length > RECENT_FLUSHES) recentMs.shift();
+  };
+  const flushesAreSlow = (): boolean => recentMs.length > 0 && median(recentMs) > LONE_FLUSH_HERE_MAX_MS;
   const waiters: Array<{ upTo: number; resolve: () => void; reject: (e: unknown) => void }> = [];
   const settle = (): void => {
     let keep = 0;
@@ -129,7 +148,7 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
     const upTo = written;
     // why the cost check: on a slow disk (a network volume) a flush here would stall every other
     // caller; one in LONE_FLUSH_RETRY lone flushes still runs here, so a disk that got faster is noticed.
-    if (syncHere && waiters.length === 1 && (hereMs <= LONE_FLUSH_HERE_MAX_MS || ++loneOnPool % LONE_FLUSH_RETRY === 0)) {
+    if (syncHere && waiters.length === 1 && (!flushesAreSlow() || ++loneOnPool % LONE_FLUSH_RETRY === 0)) {
       let err: NodeJS.ErrnoException | null = null;
       const t0 = performance.now();
       try {
@@ -137,7 +156,7 @@ export function openAuditBuffer(dataDir: string, opts: AuditBufferOptions = {}):
       } catch (e) {
         err = e as NodeJS.ErrnoException;
       }
-      hereMs = 0.8 * hereMs + 0.2 * (performance.now() - t0);
+      noteFlushMs(performance.now() - t0);
       flushed(err, upTo);
       return;
     }
