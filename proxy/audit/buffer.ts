@@ -10,9 +10,10 @@
  * event loop's current turn, so appends already on their way join it; if it is still the only one
  * waiting then, the flush runs on this thread (fdatasyncSync), otherwise on libuv's thread pool, so
  * the event loop keeps serving the other callers meanwhile (a lone flush also goes to the pool while
- * the median of the last few flushes is over 1 ms: a slow disk must not stall the event loop). why: handing a flush to the pool costs
- * two cross-thread wake-ups, which on a VM cost as much as the flush itself (about 0.3 ms of a
- * proxied call's 1.6 ms on a 2-core VM) while a lone caller has nothing else to do. why
+ * the median of the last few flushes is over 1 ms: a slow disk must not stall the event loop).
+ * why: handing a flush to the pool costs two cross-thread wake-ups, which on a VM cost as much as
+ * the flush itself (about 0.3 ms of a proxied call's 1.6 ms on a 2-core VM) while a lone caller has
+ * nothing else to do. why
  * this is still durable: an append resolves only after a flush that started after its line was
  * written has completed, and a flush of the file descriptor covers every byte written to it before
  * the flush began; a failed flush fails every waiting and every later append (fail closed: the
