@@ -13,21 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { withoutSourceMap } from '../worker/bundle.js';
 import { startStack } from './devserver-stack.js';
+import { drive, type Run } from './drive.js';
 import { GOVERNED_ONE_STEP_LOCAL_ACTIVITIES } from './workflows/bench-workflows.js';
-
-export interface FloorRun { concurrency: number; tasks: number; seconds: number; tasksPerSec: number; p50Ms: number; p99Ms: number }
 
 export interface Floor {
   method: string;
   localActivitiesPerTask: number;
-  results: FloorRun[];
+  results: Run[];
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 /** Runs the floor at each concurrency (`runs`: concurrency → tasks), after a warm-up. */
 export async function measureFloor(runs: ReadonlyArray<{ concurrency: number; tasks: number }>): Promise<Floor> {
@@ -45,22 +40,8 @@ export async function measureFloor(runs: ReadonlyArray<{ concurrency: number; ta
       return performance.now() - t0;
     };
     for (let i = 0; i < 20; i++) await one();
-    const results: FloorRun[] = [];
-    for (const { concurrency, tasks } of runs) {
-      for (let i = 0; i < 5; i++) await one(); // warm-up, as bench:e2e does before each run
-      const latencies: number[] = [];
-      let next = 0;
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < tasks) {
-          next++;
-          latencies.push(await one());
-        }
-      }));
-      const seconds = (performance.now() - t0) / 1000;
-      latencies.sort((a, b) => a - b);
-      results.push({ concurrency, tasks, seconds: +seconds.toFixed(2), tasksPerSec: +(tasks / seconds).toFixed(1), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1) });
-    }
+    const results: Run[] = [];
+    for (const { concurrency, tasks } of runs) results.push(await drive(one, concurrency, tasks));
     return {
       method: `the embedded Temporal service (bin/temporal-dev-server, persisting to SQLite) in a child process; one SDK Worker (workflowThreadPoolSize 2) and Client in the bench process; workflow governedShape: ${GOVERNED_ONE_STEP_LOCAL_ACTIVITIES} local activities that return their input, one after the other, as a governed one-step task runs them; latency = workflow start → result; warm-up excluded`,
       localActivitiesPerTask: GOVERNED_ONE_STEP_LOCAL_ACTIVITIES,

@@ -14,6 +14,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { ADMIN_TOKEN, createStack, gqlOk, outcomeOf } from '../test/e2e/stack.js';
+import { drive } from './drive.js';
 import { measureFloor } from './e2e-floor.js';
 
 const quick = process.argv.includes('--quick');
@@ -22,11 +23,6 @@ const postgres = process.argv.includes('--postgres');
 const sse = process.argv.includes('--sse');
 const floor = !postgres && !sse && !process.argv.includes('--no-floor');
 const PLAN = { steps: [{ stepId: 'w', tool: 'write_file', args: { path: 'bench/out.txt', content: 'x' } }] };
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
   if (postgres && !process.env.DATABASE_URL) throw new Error('--postgres needs DATABASE_URL (a Postgres where the bench may create a database)');
@@ -49,24 +45,8 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     };
 
-    const run = async (concurrency: number, total: number) => {
-      for (let i = 0; i < Math.min(5, total); i++) await one(); // warm-up
-      const latencies: number[] = [];
-      let next = 0;
-      const t0 = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < total) {
-          next++;
-          latencies.push(await one());
-        }
-      }));
-      const seconds = (performance.now() - t0) / 1000;
-      latencies.sort((a, b) => a - b);
-      return { concurrency, tasks: total, seconds: +seconds.toFixed(2), tasksPerSec: +(total / seconds).toFixed(1), p50Ms: +percentile(latencies, 50).toFixed(1), p99Ms: +percentile(latencies, 99).toFixed(1) };
-    };
-
-    const c1 = await run(1, runs.c1);
-    const c32 = await run(32, runs.c32);
+    const c1 = await drive(one, 1, runs.c1);
+    const c32 = await drive(one, 32, runs.c32);
     result = {
       benchmark: 'e2e', date: new Date().toISOString(), quick,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMB: Math.round(totalmem() / 2 ** 20), node: process.version, loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)) },

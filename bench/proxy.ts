@@ -26,6 +26,7 @@ import { agent, makeKeys, spawnEverythingHttp, startProxy, tempDir, TEST_GOVERNA
 import { createProxy } from '../proxy/start.js';
 import { serveAuthenticated } from '../proxy/transport/stdio.js';
 import { ADMIN_TOKEN, createStack, gqlOk } from '../test/e2e/stack.js';
+import { percentile } from './drive.js';
 import { listenPassthrough, passthroughServer } from './proxy-floor.js';
 
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', 'proxy.json');
@@ -82,7 +83,7 @@ async function measureTogether<K extends string>(setups: Record<K, (i: number) =
 
 function stats(samples: number[], wallMs: number): Stats {
   samples.sort((a, b) => a - b);
-  const q = (p: number) => Number(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(3));
+  const q = (p: number) => Number(percentile(samples, p * 100).toFixed(3));
   return { p50Ms: q(0.5), p99Ms: q(0.99), meanMs: Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(3)), callsPerSec: Math.round((samples.length / wallMs) * 1000), calls: samples.length };
 }
 

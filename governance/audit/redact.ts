@@ -103,8 +103,13 @@ function unionOfHints(rules: readonly StringRule[]): RegExp | undefined {
   }
 }
 
+/** False when no rule of the walk's set can match the text (its hints' union rejects it). */
+function mayMatch(text: string, w: Walk): boolean {
+  return w.anyHint === undefined || w.anyHint.test(text);
+}
+
 function redactString(text: string, path: string, w: Walk, rules: readonly StringRule[] = w.rules): string {
-  if (rules === w.rules && w.anyHint && !w.anyHint.test(text)) return text;
+  if (rules === w.rules && !mayMatch(text, w)) return text;
   let t = text;
   for (const rule of rules) t = applyRule(t, rule, (kind) => w.out.push({ path, kind }));
   return t;
@@ -157,7 +162,7 @@ function walkObject(v: object, path: string, depth: number, w: Walk): unknown {
   for (const [key, child] of entries) {
     // why: keys can carry secrets too (a map keyed by token); a redacted key is reported at its parent's path
     // so that the report never repeats the secret.
-    const plain = w.anyHint !== undefined && !w.anyHint.test(key);
+    const plain = !mayMatch(key, w);
     const safeKey = freeKey(plain ? key : redactString(key, path, w), out);
     const childPath = `${path}.${safeKey}`;
     const secretName = plain && w.secretKeys.length === 0 ? plainKeyIsSecretName(key) : isSecretKey(key, w.secretKeys);
